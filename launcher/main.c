@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "exec-util.h"
+#include "log.h"
+#include "macro.h"
+#include "verbs.h"
+
+static const struct {
+        const char *name;
+        int (*fn)(int argc, char **argv);
+        const char *summary;
+} verbs[] = {
+        { "run", verb_run, "run a command in a new sandbox" },
+};
+
+static int help(void)
+{
+        printf("Usage: sandbox VERB [OPTIONS] ...\n\nVerbs:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
+        printf("\nsandbox VERB --help shows a verb's options; see sandbox(1).\n");
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 2) {
+                log_error("no verb given; try 'sandbox run -- COMMAND' or 'sandbox --help'");
+                return EXIT_LAUNCHER_ERROR;
+        }
+        if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help"))
+                return help();
+        if (streq(argv[1], "--version")) {
+                printf("sandbox %s\n", SANDBOX_VERSION);
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(argv[1], verbs[i].name))
+                        return verbs[i].fn(argc - 1, argv + 1);
+        log_error("unknown verb '%s'; see 'sandbox --help'", argv[1]);
+        return EXIT_LAUNCHER_ERROR;
+}

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* One file per verb; each returns the process exit status. argv[0] is the verb. */
+int verb_run(int argc, char **argv);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Open an absolute host path as an O_PATH fd, refusing a symbolic link in any component.
+ *
+ * Why: a path the user names on the command line (--bind SRC) may lie inside a directory a
+ * sandbox could write to earlier; a planted symlink there would silently widen what the next
+ * sandbox sees (the flatpak CVE-2024-42472 class). Walking component by component with
+ * O_NOFOLLOW and mounting the resulting fd leaves no window between check and use.
+ *
+ * Returns the fd or -errno: -ELOOP when a component is a symlink, in which case, if
+ * reterr_component is not NULL, it receives a malloc'ed copy of the path up to and including
+ * that component (the caller names it in the error). -EINVAL for relative paths, "." or "..". */
+int open_path_no_symlinks(const char *path, char **reterr_component);
+
+/* Open path (absolute or relative, interpreted inside root_fd, which acts as "/") as an O_PATH
+ * fd. Symlinks are followed but can never leave root_fd (RESOLVE_IN_ROOT); magic links in
+ * /proc are refused. With create != 0, missing parent directories are created (mode 0755) and a
+ * missing last component is created as a directory (S_IFDIR) or empty file (S_IFREG) according to
+ * create. Returns the fd or -errno. */
+int open_in_root(int root_fd, const char *path, mode_t create);
+
+/* Is path absolute, free of "." / ".." components and of empty components other than
+ * repeated slashes, and shorter than PATH_MAX? */
+bool path_is_safe_absolute(const char *path);

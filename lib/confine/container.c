@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "container.h"
+#include "env.h"
+#include "exec-util.h"
+#include "fd-util.h"
+#include "init.h"
+#include "net.h"
+#include "rootfs.h"
+#include "seccomp-filter.h"
+#include "userns.h"
+
+/* What a process inside reports to the monitor before it gives up: fits in one atomic pipe
+ * write. */
+struct child_report {
+        int32_t err;
+        int32_t status;
+        char msg[SB_ERROR_MAX];
+};
+
+static _noreturn_ void child_fail(int fd, int status, const struct sb_error *e)
+{
+        struct child_report rep = { .err = e->err ? e->err : EIO, .status = status };
+
+        memcpy(rep.msg, e->msg, sizeof(rep.msg));
+        /* Nothing more can be done if the monitor is gone. */
+        if (write(fd, &rep, sizeof(rep)) < 0)
+                _exit(status);
+        _exit(status);
+}
+
+static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx filter,
+                               const sigset_t *oldmask, int report_fd)
+{
+        struct sb_error e = {};
+        char path[PATH_MAX];
+        const char *dir = spec->home ? spec->home : "/";
+        int r;
+
+        /* A new session: the app has no controlling terminal, so TIOCSTI cannot push input
+         * into the caller's shell even without the seccomp rule. */
+        if (setsid() < 0)
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR,
+                           &(struct sb_error){ errno, "setsid failed" });
+        if (sigprocmask(SIG_SETMASK, oldmask, NULL) < 0 || chdir(dir) < 0) {
+                sb_error_set(&e, -errno, "cannot enter %s: %m", dir);
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+
+        r = find_executable(spec->argv[0], env_get(spec->env, "PATH"), path, sizeof(path));
+        if (r < 0) {
+                sb_error_set(&e, r, r == -ENOENT ? "%s: command not found in the sandbox"
+                                                 : "%s: not executable (permission denied)",
+                             spec->argv[0]);
+                child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
+        }
+
+        r = caps_reduce_to(spec->keep_caps);
+        if (r < 0) {
+                sb_error_set(&e, r, "cannot drop capabilities: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                sb_error_set(&e, -errno, "cannot set no_new_privs: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        /* Nothing but stdio crosses into the app. */
+        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+                sb_error_set(&e, -errno, "cannot mark descriptors close-on-exec: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        /* Last: from here on only execve. */
+        r = seccomp_load(filter);
+        if (r < 0) {
+                sb_error_set(&e, r, "cannot load the seccomp filter: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        execve(path, spec->argv, spec->env);
+        r = -errno;
+        sb_error_set(&e, r, "%s: cannot execute: %m", path);
+        child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
+}
+
+static _noreturn_ void run_init(const struct sandbox_spec *spec, scmp_filter_ctx filter,
+                                int sync_fd, int report_fd)
+{
+        struct sb_error e = {};
+        sigset_t all, old;
+        char go;
+        pid_t app;
+        int r;
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                _exit(EXIT_LAUNCHER_ERROR);
+        /* The monitor writes our id maps, then one byte. EOF means it died or gave up. */
+        if (read(sync_fd, &go, 1) != 1)
+                _exit(EXIT_LAUNCHER_ERROR);
+        safe_close(sync_fd);
+
+        r = rootfs_setup(spec, &e);
+        if (r < 0) {
+                if (r == -EPERM)
+                        userns_explain_denied(r, e.msg, &e);
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        if (spec->net == NET_NONE) {
+                r = loopback_up();
+                if (r < 0) {
+                        sb_error_set(&e, r, "cannot bring up the loopback interface: %m");
+                        child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+                }
+        }
+        if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+                sb_error_set(&e, -errno, "cannot set the host name: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+
+        sigfillset(&all);
+        if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
+                _exit(EXIT_LAUNCHER_ERROR);
+        app = fork();
+        if (app < 0) {
+                sb_error_set(&e, -errno, "cannot fork: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        if (app == 0)
+                run_app(spec, filter, &old, report_fd);
+
+        /* PID 1 keeps nothing: no capabilities, no way to gain any, not ptrace-able by the
+         * app (same uid, but not dumpable), and the same seccomp filter. */
+        safe_close(report_fd);
+        if (caps_reduce_to(0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || seccomp_load(filter) < 0) {
+                kill(app, SIGKILL);
+                _exit(EXIT_LAUNCHER_ERROR);
+        }
+        _exit(sandbox_init_loop(app));
+}
+
+static volatile sig_atomic_t forward_to;
+
+static void forward_signal(int sig)
+{
+        if (forward_to > 0)
+                (void)kill((pid_t)forward_to, sig);
+}
+
+static const int forwarded_signals[] = { SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+                                         SIGUSR1, SIGUSR2, SIGWINCH };
+
+static void install_forwarding(pid_t pid, bool on)
+{
+        struct sigaction sa = { .sa_handler = on ? forward_signal : SIG_DFL };
+
+        forward_to = on ? pid : 0;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
+                (void)sigaction(forwarded_signals[i], &sa, NULL);
+}
+
+static int read_report(int fd, int *ret_status, struct sb_error *e)
+{
+        struct child_report rep;
+        ssize_t n = read(fd, &rep, sizeof(rep));
+
+        if (n != (ssize_t)sizeof(rep))
+                return 0;
+        rep.msg[sizeof(rep.msg) - 1] = '\0';
+        *ret_status = rep.status;
+        return sb_error_set(e, -rep.err, "%s", rep.msg);
+}
+
+int container_run(const struct sandbox_spec *spec, int *ret_status, struct sb_error *e)
+{
+        _cleanup_seccomp_ scmp_filter_ctx filter = NULL;
+        _cleanup_close_pair_ int sync_pipe[2] = { -EBADF, -EBADF };
+        _cleanup_close_pair_ int report_pipe[2] = { -EBADF, -EBADF };
+        unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+                              CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
+        int status, r;
+        pid_t pid;
+
+        *ret_status = EXIT_LAUNCHER_ERROR;
+        if (spec->net == NET_NONE)
+                flags |= CLONE_NEWNET;
+
+        /* Built before cloning: a failure here is reported before anything exists. */
+        filter = seccomp_default_filter_new();
+        if (!filter)
+                return sb_error_set(e, -errno, "cannot build the seccomp filter: %m");
+        if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
+                return sb_error_set(e, -errno, "cannot create pipes: %m");
+        if (fcntl(report_pipe[0], F_SETFL, O_NONBLOCK) < 0)
+                return sb_error_set(e, -errno, "cannot set up pipes: %m");
+
+        /* A fork-like clone (no new stack): the child gets a copy of our memory. */
+        pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+        if (pid < 0)
+                return userns_explain_failure(-errno, e);
+        if (pid == 0) {
+                sync_pipe[1] = safe_close(sync_pipe[1]);
+                report_pipe[0] = safe_close(report_pipe[0]);
+                run_init(spec, filter, sync_pipe[0], report_pipe[1]);
+        }
+        sync_pipe[0] = safe_close(sync_pipe[0]);
+        report_pipe[1] = safe_close(report_pipe[1]);
+
+        r = spec->subid_ranges
+                    ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
+                    : userns_map_self(pid, spec->uid, spec->gid, e);
+        if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
+                r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
+        sync_pipe[1] = safe_close(sync_pipe[1]);
+        if (r < 0) {
+                (void)kill(pid, SIGKILL);
+                (void)waitpid(pid, NULL, 0);
+                return r;
+        }
+
+        install_forwarding(pid, true);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR) {
+                        r = -errno;
+                        install_forwarding(pid, false);
+                        return sb_error_set(e, r, "waiting for the sandbox: %m");
+                }
+        install_forwarding(pid, false);
+
+        *ret_status = exit_status_from_wait(status);
+        return read_report(report_pipe[0], ret_status, e);
+}

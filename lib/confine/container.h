@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "error.h"
+#include "spec.h"
+
+/* Run spec->argv confined as described by spec, and wait for it.
+ *
+ * Process model: the caller (the monitor) clones PID 1 of the sandbox into new user, mount,
+ * pid, ipc, uts, cgroup (and, with NET_NONE, network) namespaces, writes its id maps, then
+ * forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it until it
+ * exits. PID 1 builds the root file system, brings lo up, sets the host name, forks the app,
+ * drops every capability, sets no_new_privs and the seccomp filter on itself, and reaps. The
+ * app starts a new session, keeps exactly spec->keep_caps, sets no_new_privs and loads the
+ * seccomp filter as the very last step before execve. PID 1 dies when the monitor dies
+ * (PR_SET_PDEATHSIG), and every process of the sandbox with it.
+ *
+ * Returns 0 and the exit status in *ret_status (the app's own, or 128+N for signal N). Returns
+ * -errno with a message in *e when the sandbox could not be set up, when the command was not
+ * found or not executable; *ret_status then says which (125, 127, 126). */
+int container_run(const struct sandbox_spec *spec, int *ret_status, struct sb_error *e);

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "fs-util.h"
+#include "mount-util.h"
+
+static int attach_detached(int mnt_fd, int root_fd, const char *dest, mode_t kind,
+                           struct sb_error *e)
+{
+        _cleanup_close_ int target = open_in_root(root_fd, dest, kind);
+
+        if (target < 0)
+                return sb_error_set(e, target, "cannot create mount point %s: %m", dest);
+        if (move_mount(mnt_fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+            0)
+                return sb_error_set(e, -errno, "cannot mount on %s: %m", dest);
+        return 0;
+}
+
+int bind_mount_fd(int src_fd, int root_fd, const char *dest, unsigned long long attrs,
+                  struct sb_error *e)
+{
+        _cleanup_close_ int tree = -EBADF;
+        struct mount_attr attr = { .attr_set = attrs };
+        struct stat st;
+
+        if (fstat(src_fd, &st) < 0)
+                return sb_error_set(e, -errno, "cannot stat source of %s: %m", dest);
+        /* AT_RECURSIVE: a non-recursive clone of a mount with locked submounts is refused, and
+         * would expose what the submounts hide. */
+        tree = open_tree(src_fd, "",
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+        if (tree < 0)
+                return sb_error_set(e, -errno, "cannot clone mount for %s: %m", dest);
+        if (attrs &&
+            mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+                return sb_error_set(e, -errno, "cannot set mount flags of %s: %m", dest);
+        return attach_detached(tree, root_fd, dest, S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG, e);
+}
+
+int fs_mount_at(const char *fstype, const char *options, int root_fd, const char *dest,
+                unsigned long long attrs, struct sb_error *e)
+{
+        _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
+
+        fs = fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return sb_error_set(e, -errno, "cannot create %s for %s: %m", fstype, dest);
+        for (const char *o = options; o && *o; o += strlen(o) + 1) {
+                char key[64];
+                const char *eq = strchr(o, '=');
+                size_t n = eq ? (size_t)(eq - o) : strlen(o);
+
+                if (n >= sizeof(key))
+                        return sb_error_set(e, -EINVAL, "bad %s option '%s'", fstype, o);
+                memcpy(key, o, n);
+                key[n] = '\0';
+                if ((eq ? fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
+                        : fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0)) < 0)
+                        return sb_error_set(e, -errno, "cannot set %s option '%s' for %s: %m",
+                                            fstype, o, dest);
+        }
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return sb_error_set(e, -errno, "cannot create %s for %s: %m", fstype, dest);
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned int)attrs);
+        if (mnt < 0)
+                return sb_error_set(e, -errno, "cannot mount %s on %s: %m", fstype, dest);
+        return attach_detached(mnt, root_fd, dest, S_IFDIR, e);
+}
+
+int mount_set_attrs(int root_fd, const char *path, unsigned long long attrs, bool recursive,
+                    struct sb_error *e)
+{
+        _cleanup_close_ int fd = open_in_root(root_fd, path, 0);
+        struct mount_attr attr = { .attr_set = attrs };
+
+        if (fd < 0)
+                return sb_error_set(e, fd, "cannot open %s: %m", path);
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+                          sizeof(attr)) < 0)
+                return sb_error_set(e, -errno, "cannot change mount flags of %s: %m", path);
+        return 0;
+}

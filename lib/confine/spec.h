@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What one sandbox is asked to be: filled by a front end (the launcher's options today, the
+ * policy merge later), consumed by container_run(). Everything in here is already validated;
+ * the confinement code trusts it and never widens it. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macro.h"
+
+enum mount_kind {
+        MOUNT_RO_BIND,
+        MOUNT_BIND,
+        MOUNT_TMPFS,
+};
+
+struct mount_request {
+        enum mount_kind kind;
+        char *source;   /* host path (binds only), absolute */
+        char *dest;     /* path inside the sandbox, absolute */
+        int source_fd;  /* O_PATH fd of source, opened by mount_request_open_sources() */
+        bool source_is_dir;
+};
+
+enum net_mode {
+        NET_NONE, /* new network namespace, loopback only, up */
+        NET_HOST, /* share the host's network namespace */
+};
+
+struct sandbox_spec {
+        char **argv;              /* command and arguments; argv[0] looked up in PATH inside */
+        char **env;               /* complete environment of the command */
+        struct mount_request *mounts;
+        size_t n_mounts;
+        char *hostname;           /* UTS name inside */
+        enum net_mode net;
+        uint64_t keep_caps;       /* capability bits the command keeps (ambient); 0 = none */
+        bool subid_ranges;        /* map /etc/subuid ranges through newuidmap/newgidmap */
+        uid_t uid;                /* the caller, mapped to itself inside */
+        gid_t gid;
+        char *user_name;
+        char *home;               /* where an empty private home is mounted, or NULL */
+};
+
+void sandbox_spec_done(struct sandbox_spec *s);
+
+/* Parse "SRC[:DST]" (DST defaults to SRC) for a bind of the given kind, or "DST" for a tmpfs,
+ * and append it. Both paths must be absolute and free of "." and ".." components. Returns 0,
+ * -EINVAL (bad spec) or -ENOMEM. */
+int sandbox_spec_add_mount(struct sandbox_spec *s, enum mount_kind kind, const char *arg);
+
+/* Open every bind source as an O_PATH fd, refusing symlinks anywhere in the path. */
+struct sb_error;
+int sandbox_spec_open_sources(struct sandbox_spec *s, struct sb_error *e);
