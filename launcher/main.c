@@ -12,7 +12,7 @@ static const struct {
         int (*fn)(int argc, char **argv);
         const char *summary;
 } verbs[] = {
-        { "run", verb_run, "run a command in a new sandbox" },
+    {"run", verb_run, "run a command in a new sandbox"},
 };
 
 static int help(void)

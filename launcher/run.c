@@ -85,7 +85,7 @@ static int base_environment(struct sandbox_spec *spec)
         char buf[PATH_MAX + 16];
         int r;
 
-        STRV_FOREACH(e, environ)
+        STRV_FOREACH (e, environ)
                 if (env_is_safe_to_pass(*e)) {
                         r = env_set(&spec->env, *e);
                         if (r < 0)
@@ -136,16 +136,16 @@ enum {
 };
 
 static const struct option options[] = {
-        { "ro-bind", required_argument, NULL, OPT_RO_BIND },
-        { "bind", required_argument, NULL, OPT_BIND },
-        { "tmpfs", required_argument, NULL, OPT_TMPFS },
-        { "net", required_argument, NULL, OPT_NET },
-        { "hostname", required_argument, NULL, OPT_HOSTNAME },
-        { "cap-add", required_argument, NULL, OPT_CAP_ADD },
-        { "env", required_argument, NULL, OPT_ENV },
-        { "subid-ranges", no_argument, NULL, OPT_SUBID_RANGES },
-        { "help", no_argument, NULL, 'h' },
-        {},
+    {"ro-bind", required_argument, NULL, OPT_RO_BIND},
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"net", required_argument, NULL, OPT_NET},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"env", required_argument, NULL, OPT_ENV},
+    {"subid-ranges", no_argument, NULL, OPT_SUBID_RANGES},
+    {"help", no_argument, NULL, 'h'},
+    {},
 };
 
 /* Returns 0 to go on, or an exit status + 1 to stop with (so 0 can mean "run"). */
@@ -173,7 +173,8 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char 
                         if (r < 0)
                                 return bad_usage("%s: paths must be absolute, without '.' or "
                                                  "'..', and not '/'",
-                                                 optarg) + 1;
+                                                 optarg) +
+                                       1;
                         break;
                 case OPT_NET:
                         if (streq(optarg, "none"))
@@ -181,8 +182,7 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char 
                         else if (streq(optarg, "host"))
                                 spec->net = NET_HOST;
                         else
-                                return bad_usage("--net=%s: expected 'none' or 'host'", optarg) +
-                                       1;
+                                return bad_usage("--net=%s: expected 'none' or 'host'", optarg) + 1;
                         break;
                 case OPT_HOSTNAME:
                         if (strlen(optarg) == 0 || strlen(optarg) > 64 ||
@@ -190,7 +190,8 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char 
                                            "0123456789-.") != strlen(optarg))
                                 return bad_usage("--hostname %s: use 1-64 letters, digits, '-' "
                                                  "and '.'",
-                                                 optarg) + 1;
+                                                 optarg) +
+                                       1;
                         free(spec->hostname);
                         spec->hostname = strdup(optarg);
                         if (!spec->hostname)
@@ -228,7 +229,7 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char 
 
 int verb_run(int argc, char **argv)
 {
-        _cleanup_(sandbox_spec_done) struct sandbox_spec spec = { .net = NET_NONE };
+        _cleanup_(sandbox_spec_done) struct sandbox_spec spec = {.net = NET_NONE};
         _cleanup_strv_free_ char **env_args = NULL;
         struct sb_error e = {};
         pid_t parent = getppid();
@@ -241,7 +242,7 @@ int verb_run(int argc, char **argv)
         if (r > 0)
                 return r - 1;
         r = base_environment(&spec);
-        STRV_FOREACH(a, env_args)
+        STRV_FOREACH (a, env_args)
                 if (r >= 0 && (r = add_env(&spec, *a)) == -EINVAL)
                         return bad_usage("--env %s: expected VAR=VALUE or VAR with a valid name",
                                          *a);
@@ -250,10 +251,6 @@ int verb_run(int argc, char **argv)
         for (int i = optind; i < argc; i++)
                 if (strv_extend(&spec.argv, argv[i]) < 0)
                         return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
-
-        r = sandbox_spec_open_sources(&spec, &e);
-        if (r < 0)
-                return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
 
         /* Die with the parent: a sandbox must not outlive the session that started it. The
          * getppid() check closes the race with a parent that died before the prctl. */

@@ -11,7 +11,7 @@
 #define SB_ERROR_MAX 512
 
 struct sb_error {
-        int err;                 /* positive errno, 0 when unset */
+        int err;                /* positive errno, 0 when unset */
         char msg[SB_ERROR_MAX]; /* one line, no trailing newline, no "sandbox:" prefix */
 };
 

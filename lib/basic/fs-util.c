@@ -85,8 +85,8 @@ int open_path_no_symlinks(const char *path, char **reterr_component)
 static int open_beneath(int root_fd, const char *path, int flags)
 {
         struct open_how how = {
-                .flags = (unsigned long long)(flags | O_PATH | O_CLOEXEC),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+            .flags = (unsigned long long)(flags | O_PATH | O_CLOEXEC),
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
         int fd = sys_openat2(root_fd, path, &how);
 

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _unused_     __attribute__((unused))
-#define _noreturn_   __attribute__((noreturn))
-#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _cleanup_(f)         __attribute__((cleanup(f)))
+#define _unused_             __attribute__((unused))
+#define _noreturn_           __attribute__((noreturn))
+#define _printf_(a, b)       __attribute__((format(printf, a, b)))
 #define _warn_unused_result_ __attribute__((warn_unused_result))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
@@ -66,5 +66,6 @@ static inline int negative_errno(void)
         return errno > 0 ? -errno : -EIO;
 }
 
-#define streq(a, b)        (strcmp((a), (b)) == 0)
-#define startswith_lit(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0 ? (s) + sizeof(lit) - 1 : NULL)
+#define streq(a, b) (strcmp((a), (b)) == 0)
+#define startswith_lit(s, lit)                                                                     \
+        (strncmp((s), (lit), sizeof(lit) - 1) == 0 ? (s) + sizeof(lit) - 1 : NULL)

@@ -57,14 +57,14 @@ int cap_parse_name(const char *name)
 
 static int set_cap_sets(uint64_t permitted, uint64_t effective, uint64_t inheritable)
 {
-        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
         struct __user_cap_data_struct d[2] = {
-                { .effective = (uint32_t)effective,
-                  .permitted = (uint32_t)permitted,
-                  .inheritable = (uint32_t)inheritable },
-                { .effective = (uint32_t)(effective >> 32),
-                  .permitted = (uint32_t)(permitted >> 32),
-                  .inheritable = (uint32_t)(inheritable >> 32) },
+            {.effective = (uint32_t)effective,
+             .permitted = (uint32_t)permitted,
+             .inheritable = (uint32_t)inheritable},
+            {.effective = (uint32_t)(effective >> 32),
+             .permitted = (uint32_t)(permitted >> 32),
+             .inheritable = (uint32_t)(inheritable >> 32)},
         };
 
         return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
@@ -95,8 +95,8 @@ int caps_reduce_to(uint64_t keep)
         /* 3. Lock everything that could hand capabilities back. */
         if (prctl(PR_SET_SECUREBITS,
                   SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-                          SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-                          SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+                      SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+                      SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
                   0, 0, 0) < 0)
                 return -errno;
 

@@ -34,7 +34,7 @@ struct child_report {
 
 static _noreturn_ void child_fail(int fd, int status, const struct sb_error *e)
 {
-        struct child_report rep = { .err = e->err ? e->err : EIO, .status = status };
+        struct child_report rep = {.err = e->err ? e->err : EIO, .status = status};
 
         memcpy(rep.msg, e->msg, sizeof(rep.msg));
         /* Nothing more can be done if the monitor is gone. */
@@ -55,7 +55,7 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx 
          * into the caller's shell even without the seccomp rule. */
         if (setsid() < 0)
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR,
-                           &(struct sb_error){ errno, "setsid failed" });
+                           &(struct sb_error){errno, "setsid failed"});
         if (sigprocmask(SIG_SETMASK, oldmask, NULL) < 0 || chdir(dir) < 0) {
                 sb_error_set(&e, -errno, "cannot enter %s: %m", dir);
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
@@ -63,8 +63,9 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx 
 
         r = find_executable(spec->argv[0], env_get(spec->env, "PATH"), path, sizeof(path));
         if (r < 0) {
-                sb_error_set(&e, r, r == -ENOENT ? "%s: command not found in the sandbox"
-                                                 : "%s: not executable (permission denied)",
+                sb_error_set(&e, r,
+                             r == -ENOENT ? "%s: command not found in the sandbox"
+                                          : "%s: not executable (permission denied)",
                              spec->argv[0]);
                 child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
         }
@@ -95,8 +96,8 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx 
         child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
 }
 
-static _noreturn_ void run_init(const struct sandbox_spec *spec, scmp_filter_ctx filter,
-                                int sync_fd, int report_fd)
+static _noreturn_ void run_init(struct sandbox_spec *spec, scmp_filter_ctx filter, int sync_fd,
+                                int report_fd)
 {
         struct sb_error e = {};
         sigset_t all, old;
@@ -111,6 +112,12 @@ static _noreturn_ void run_init(const struct sandbox_spec *spec, scmp_filter_ctx
                 _exit(EXIT_LAUNCHER_ERROR);
         safe_close(sync_fd);
 
+        /* Bind sources are opened here, in our own copy of the mount namespace: open_tree()
+         * clones only mounts of the caller's namespace, and a path opened once and then used
+         * by fd cannot be swapped between check and mount. */
+        r = sandbox_spec_open_sources(spec, &e);
+        if (r < 0)
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         r = rootfs_setup(spec, &e);
         if (r < 0) {
                 if (r == -EPERM)
@@ -159,12 +166,12 @@ static void forward_signal(int sig)
                 (void)kill((pid_t)forward_to, sig);
 }
 
-static const int forwarded_signals[] = { SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
-                                         SIGUSR1, SIGUSR2, SIGWINCH };
+static const int forwarded_signals[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+                                        SIGUSR1, SIGUSR2, SIGWINCH};
 
 static void install_forwarding(pid_t pid, bool on)
 {
-        struct sigaction sa = { .sa_handler = on ? forward_signal : SIG_DFL };
+        struct sigaction sa = {.sa_handler = on ? forward_signal : SIG_DFL};
 
         forward_to = on ? pid : 0;
         sigemptyset(&sa.sa_mask);
@@ -184,11 +191,11 @@ static int read_report(int fd, int *ret_status, struct sb_error *e)
         return sb_error_set(e, -rep.err, "%s", rep.msg);
 }
 
-int container_run(const struct sandbox_spec *spec, int *ret_status, struct sb_error *e)
+int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e)
 {
         _cleanup_seccomp_ scmp_filter_ctx filter = NULL;
-        _cleanup_close_pair_ int sync_pipe[2] = { -EBADF, -EBADF };
-        _cleanup_close_pair_ int report_pipe[2] = { -EBADF, -EBADF };
+        _cleanup_close_pair_ int sync_pipe[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
         unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
                               CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
         int status, r;
@@ -219,9 +226,8 @@ int container_run(const struct sandbox_spec *spec, int *ret_status, struct sb_er
         sync_pipe[0] = safe_close(sync_pipe[0]);
         report_pipe[1] = safe_close(report_pipe[1]);
 
-        r = spec->subid_ranges
-                    ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
-                    : userns_map_self(pid, spec->uid, spec->gid, e);
+        r = spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
+                               : userns_map_self(pid, spec->uid, spec->gid, e);
         if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
                 r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
         sync_pipe[1] = safe_close(sync_pipe[1]);

@@ -15,7 +15,9 @@
  * seccomp filter as the very last step before execve. PID 1 dies when the monitor dies
  * (PR_SET_PDEATHSIG), and every process of the sandbox with it.
  *
+ * Bind sources are opened inside, by the sandbox's PID 1 (only its copy of spec changes).
+ *
  * Returns 0 and the exit status in *ret_status (the app's own, or 128+N for signal N). Returns
  * -errno with a message in *e when the sandbox could not be set up, when the command was not
  * found or not executable; *ret_status then says which (125, 127, 126). */
-int container_run(const struct sandbox_spec *spec, int *ret_status, struct sb_error *e);
+int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e);

@@ -22,8 +22,8 @@ bool env_name_is_valid(const char *name, size_t len)
 
 bool env_is_safe_to_pass(const char *a)
 {
-        static const char *const exact[] = { "TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ",
-                                             "NO_COLOR" };
+        static const char *const exact[] = {"TERM",     "COLORTERM", "LANG",
+                                            "LANGUAGE", "TZ",        "NO_COLOR"};
         const char *eq = strchr(a, '=');
         size_t n;
 

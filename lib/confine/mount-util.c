@@ -25,7 +25,7 @@ int bind_mount_fd(int src_fd, int root_fd, const char *dest, unsigned long long 
                   struct sb_error *e)
 {
         _cleanup_close_ int tree = -EBADF;
-        struct mount_attr attr = { .attr_set = attrs };
+        struct mount_attr attr = {.attr_set = attrs};
         struct stat st;
 
         if (fstat(src_fd, &st) < 0)
@@ -36,8 +36,7 @@ int bind_mount_fd(int src_fd, int root_fd, const char *dest, unsigned long long 
                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
         if (tree < 0)
                 return sb_error_set(e, -errno, "cannot clone mount for %s: %m", dest);
-        if (attrs &&
-            mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        if (attrs && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
                 return sb_error_set(e, -errno, "cannot set mount flags of %s: %m", dest);
         return attach_detached(tree, root_fd, dest, S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG, e);
 }
@@ -76,7 +75,7 @@ int mount_set_attrs(int root_fd, const char *path, unsigned long long attrs, boo
                     struct sb_error *e)
 {
         _cleanup_close_ int fd = open_in_root(root_fd, path, 0);
-        struct mount_attr attr = { .attr_set = attrs };
+        struct mount_attr attr = {.attr_set = attrs};
 
         if (fd < 0)
                 return sb_error_set(e, fd, "cannot open %s: %m", path);

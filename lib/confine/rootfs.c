@@ -20,22 +20,43 @@
 /* Host directories shared read-only. On merged-/usr systems the top-level ones are symlinks
  * into /usr and are recreated as the same symlinks. */
 static const char *const system_dirs[] = {
-        "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
+    "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
 };
 
 /* The /etc a program needs to run and to name users, hosts and time zones; nothing that holds
  * secrets or machine identity (shadow, ssh keys, machine-id). */
 static const char *const etc_entries[] = {
-        "alternatives",   "bash.bashrc", "ca-certificates", "ca-certificates.conf",
-        "debian_version", "fonts",       "gai.conf",        "host.conf",
-        "hosts",          "inputrc",     "ld.so.cache",     "ld.so.conf",
-        "ld.so.conf.d",   "locale.alias", "localtime",      "magic",
-        "mime.types",     "nsswitch.conf", "os-release",    "profile",
-        "protocols",      "resolv.conf", "services",        "shells",
-        "ssl",            "terminfo",    "timezone",        "xdg",
+    "alternatives",
+    "bash.bashrc",
+    "ca-certificates",
+    "ca-certificates.conf",
+    "debian_version",
+    "fonts",
+    "gai.conf",
+    "host.conf",
+    "hosts",
+    "inputrc",
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "locale.alias",
+    "localtime",
+    "magic",
+    "mime.types",
+    "nsswitch.conf",
+    "os-release",
+    "profile",
+    "protocols",
+    "resolv.conf",
+    "services",
+    "shells",
+    "ssl",
+    "terminfo",
+    "timezone",
+    "xdg",
 };
 
-static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 /* Recreate host entry dir_fd/name inside root at dest: a symlink is copied as a symlink (it is
  * resolved later, inside the sandbox), anything else is bound with attrs. A missing entry is
@@ -47,8 +68,8 @@ static int share_host_entry(int dir_fd, const char *name, int root_fd, const cha
         struct stat st;
 
         if (fd < 0)
-                return errno == ENOENT ? 0 : sb_error_set(e, -errno, "cannot open host %s: %m",
-                                                          dest);
+                return errno == ENOENT ? 0
+                                       : sb_error_set(e, -errno, "cannot open host %s: %m", dest);
         if (fstat(fd, &st) < 0)
                 return sb_error_set(e, -errno, "cannot stat host %s: %m", dest);
         if (S_ISLNK(st.st_mode)) {
@@ -137,9 +158,9 @@ static int setup_etc(const struct sandbox_spec *spec, int root_fd, struct sb_err
 static int setup_dev(int root_fd, struct sb_error *e)
 {
         static const char *const links[][2] = {
-                { "ptmx", "pts/ptmx" },      { "fd", "/proc/self/fd" },
-                { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
-                { "stderr", "/proc/self/fd/2" },
+            {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},
+            {"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
+            {"stderr", "/proc/self/fd/2"},
         };
         _cleanup_close_ int host_dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC), dev = -EBADF;
         int r;
@@ -152,8 +173,8 @@ static int setup_dev(int root_fd, struct sb_error *e)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
                 char dest[64];
-                _cleanup_close_ int fd = openat(host_dev, dev_nodes[i],
-                                                O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int fd =
+                    openat(host_dev, dev_nodes[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
                 struct stat st;
 
                 if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
@@ -188,8 +209,8 @@ static int setup_proc(int root_fd, struct sb_error *e)
         /* What a process in a user namespace could otherwise reach through procfs: sysctls
          * of the namespaces it owns, the magic SysRq trigger, interrupt affinity, bus
          * devices. Bound read-only over themselves, as bubblewrap does. */
-        static const char *const ro_paths[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
-                                                "/proc/bus", "/proc/fs" };
+        static const char *const ro_paths[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+                                               "/proc/bus", "/proc/fs"};
         int r = fs_mount_at("proc", NULL, root_fd, "/proc",
                             MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
         if (r < 0)

@@ -7,38 +7,99 @@
 #include "seccomp-filter.h"
 
 static const char *const denied_syscalls[] = {
-        /* @mount and the new mount API */
-        "mount", "umount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig", "fsmount",
-        "fspick", "open_tree", "move_mount", "mount_setattr",
-        /* namespaces: a new user namespace hands out a full capability set again */
-        "setns",
-        /* keyrings are not namespaced */
-        "keyctl", "add_key", "request_key",
-        /* kernel attack surface with a long CVE record */
-        "bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "io_uring_enter",
-        "io_uring_register", "fanotify_init", "open_by_handle_at", "kcmp", "pidfd_getfd",
-        "process_madvise", "lookup_dcookie", "quotactl", "quotactl_fd", "nfsservctl",
-        /* @debug */
-        "ptrace", "process_vm_writev",
-        /* @module, @reboot, @swap */
-        "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
-        "reboot", "swapon", "swapoff",
-        /* @clock */
-        "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "stime",
-        /* @cpu-emulation, @raw-io */
-        "modify_ldt", "vm86", "vm86old", "subpage_prot", "ioperm", "iopl", "pciconfig_iobase",
-        "pciconfig_read", "pciconfig_write",
-        /* @obsolete and host-wide knobs */
-        "_sysctl", "uselib", "ustat", "sysfs", "create_module", "get_kernel_syms", "query_module",
-        "afs_syscall", "getpmsg", "putpmsg", "security", "tuxcall", "vserver", "bdflush",
-        "acct", "syslog", "vhangup", "sethostname", "setdomainname",
-        /* NUMA placement of other processes' memory */
-        "mbind", "set_mempolicy", "migrate_pages", "move_pages",
+    /* @mount and the new mount API */
+    "mount",
+    "umount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "open_tree",
+    "move_mount",
+    "mount_setattr",
+    /* namespaces: a new user namespace hands out a full capability set again */
+    "setns",
+    /* keyrings are not namespaced */
+    "keyctl",
+    "add_key",
+    "request_key",
+    /* kernel attack surface with a long CVE record */
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "fanotify_init",
+    "open_by_handle_at",
+    "kcmp",
+    "pidfd_getfd",
+    "process_madvise",
+    "lookup_dcookie",
+    "quotactl",
+    "quotactl_fd",
+    "nfsservctl",
+    /* @debug */
+    "ptrace",
+    "process_vm_writev",
+    /* @module, @reboot, @swap */
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "swapon",
+    "swapoff",
+    /* @clock */
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "stime",
+    /* @cpu-emulation, @raw-io */
+    "modify_ldt",
+    "vm86",
+    "vm86old",
+    "subpage_prot",
+    "ioperm",
+    "iopl",
+    "pciconfig_iobase",
+    "pciconfig_read",
+    "pciconfig_write",
+    /* @obsolete and host-wide knobs */
+    "_sysctl",
+    "uselib",
+    "ustat",
+    "sysfs",
+    "create_module",
+    "get_kernel_syms",
+    "query_module",
+    "afs_syscall",
+    "getpmsg",
+    "putpmsg",
+    "security",
+    "tuxcall",
+    "vserver",
+    "bdflush",
+    "acct",
+    "syslog",
+    "vhangup",
+    "sethostname",
+    "setdomainname",
+    /* NUMA placement of other processes' memory */
+    "mbind",
+    "set_mempolicy",
+    "migrate_pages",
+    "move_pages",
 };
 
 static const unsigned long namespace_flags[] = {
-        CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWPID,    CLONE_NEWNET,
-        CLONE_NEWIPC,  CLONE_NEWUTS, CLONE_NEWCGROUP, 0x00000080 /* CLONE_NEWTIME */,
+    CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWPID,    CLONE_NEWNET,
+    CLONE_NEWIPC,  CLONE_NEWUTS, CLONE_NEWCGROUP, 0x00000080 /* CLONE_NEWTIME */,
 };
 
 static int add_rules(scmp_filter_ctx ctx)
@@ -77,8 +138,7 @@ static int add_rules(scmp_filter_ctx ctx)
         if (r < 0)
                 return r;
         return seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
-                                SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
-                                        (scmp_datum_t)TIOCLINUX));
+                                SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)TIOCLINUX));
 }
 
 static int setup_arches(scmp_filter_ctx ctx)

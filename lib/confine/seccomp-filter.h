@@ -3,6 +3,8 @@
 
 #include <seccomp.h>
 
+#include "macro.h"
+
 /* The default seccomp profile: everything is allowed except the calls no unprivileged
  * application needs and that have been the door of kernel exploits or container escapes:
  * the mount API, namespaces (unshare, setns, clone/clone3 with namespace flags), keyrings,

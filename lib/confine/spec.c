@@ -65,10 +65,10 @@ int sandbox_spec_add_mount(struct sandbox_spec *s, enum mount_kind kind, const c
                 return -ENOMEM;
         s->mounts = m;
         s->mounts[s->n_mounts++] = (struct mount_request){
-                .kind = kind,
-                .source = TAKE_PTR(src),
-                .dest = TAKE_PTR(dst),
-                .source_fd = -EBADF,
+            .kind = kind,
+            .source = TAKE_PTR(src),
+            .dest = TAKE_PTR(dst),
+            .source_fd = -EBADF,
         };
         return 0;
 }

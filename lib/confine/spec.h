@@ -19,9 +19,9 @@ enum mount_kind {
 
 struct mount_request {
         enum mount_kind kind;
-        char *source;   /* host path (binds only), absolute */
-        char *dest;     /* path inside the sandbox, absolute */
-        int source_fd;  /* O_PATH fd of source, opened by mount_request_open_sources() */
+        char *source;  /* host path (binds only), absolute */
+        char *dest;    /* path inside the sandbox, absolute */
+        int source_fd; /* O_PATH fd of source, opened by mount_request_open_sources() */
         bool source_is_dir;
 };
 
@@ -31,18 +31,18 @@ enum net_mode {
 };
 
 struct sandbox_spec {
-        char **argv;              /* command and arguments; argv[0] looked up in PATH inside */
-        char **env;               /* complete environment of the command */
+        char **argv; /* command and arguments; argv[0] looked up in PATH inside */
+        char **env;  /* complete environment of the command */
         struct mount_request *mounts;
         size_t n_mounts;
-        char *hostname;           /* UTS name inside */
+        char *hostname; /* UTS name inside */
         enum net_mode net;
-        uint64_t keep_caps;       /* capability bits the command keeps (ambient); 0 = none */
-        bool subid_ranges;        /* map /etc/subuid ranges through newuidmap/newgidmap */
-        uid_t uid;                /* the caller, mapped to itself inside */
+        uint64_t keep_caps; /* capability bits the command keeps (ambient); 0 = none */
+        bool subid_ranges;  /* map /etc/subuid ranges through newuidmap/newgidmap */
+        uid_t uid;          /* the caller, mapped to itself inside */
         gid_t gid;
         char *user_name;
-        char *home;               /* where an empty private home is mounted, or NULL */
+        char *home; /* where an empty private home is mounted, or NULL */
 };
 
 void sandbox_spec_done(struct sandbox_spec *s);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,11 +47,6 @@ static int run_map_helper(const char *helper, pid_t pid, const char *map, struct
         pid_t child;
         int status, r;
 
-        if (access(helper, X_OK) < 0)
-                return sb_error_set(e, -ENOENT,
-                                    "%s not found: install the uidmap package to map "
-                                    "/etc/subuid ranges, or run without --subid-ranges",
-                                    helper);
         snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
         snprintf(mapbuf, sizeof(mapbuf), "%s", map);
         argv[n++] = (char *)helper;
@@ -103,6 +99,17 @@ int userns_map_subids(pid_t pid, uid_t uid, gid_t gid, const char *user, struct 
         char umap[192], gmap[192];
         int r;
 
+        /* The helpers first: without them no entry in /etc/subuid helps. */
+        for (size_t i = 0; i < 2; i++) {
+                const char *helper = i == 0 ? "/usr/bin/newuidmap" : "/usr/bin/newgidmap";
+                struct stat st;
+
+                if (stat(helper, &st) < 0 || !S_ISREG(st.st_mode) || access(helper, X_OK) < 0)
+                        return sb_error_set(e, -ENOENT,
+                                            "%s not found: install the uidmap package to map "
+                                            "/etc/subuid ranges, or run without --subid-ranges",
+                                            helper);
+        }
         r = lookup_range("/etc/subuid", user, uid, &ur, e);
         if (r < 0)
                 return r;

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The whole test suite, as CI runs it: install dependencies, build twice (release and
+# ASan+UBSan, both with -Werror), run every suite in both, check formatting, and fail on any
+# skipped test (a skip in CI hides a feature that does not work).
+#
+# Usage (as root on Debian 12, from the source tree): scripts/test.sh
+# Environment: SANDBOX_SUITES="unit integration" limits the suites (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=$PWD
+
+scripts/deps.sh --test
+[[ -x tests/vm/host-deps.sh ]] && tests/vm/host-deps.sh
+
+export SANDBOX_TESTS_MUST_WORK=1
+suite_args=()
+for s in ${SANDBOX_SUITES:-}; do suite_args+=(--suite "$s"); done
+
+echo "== style: clang-format"
+mapfile -t cfiles < <(git ls-files '*.c' '*.h' 2>/dev/null || find lib launcher pam_module tests -name '*.[ch]')
+clang-format --dry-run --Werror "${cfiles[@]}"
+
+run_suite() { # BUILD_DIR MESON_SETUP_ARGS...
+	local dir=$1
+	shift
+	rm -rf -- "$dir"
+	meson setup "$dir" --werror "$@" >/dev/null
+	meson compile -C "$dir"
+	meson test -C "$dir" --print-errorlogs --num-processes 2 "${suite_args[@]}"
+}
+
+echo "== release build"
+run_suite "$src/build-ci" -Dbuildtype=debugoptimized
+echo "== ASan+UBSan build"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	run_suite "$src/build-ci-asan" -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+# Count results over both builds; any SKIP is a failure here.
+python3 - "$src/build-ci/meson-logs/testlog.json" "$src/build-ci-asan/meson-logs/testlog.json" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    for line in open(path):
+        t = json.loads(line)
+        r = t["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+            print(f"skipped in CI (counts as a failure): {t['name']}")
+        else:
+            failed += 1
+print(f"{passed} passed, {failed + skipped} failed")
+sys.exit(1 if failed or skipped else 0)
+PY
