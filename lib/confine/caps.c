@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <errno.h>
@@ -10,7 +9,6 @@
 #include <strings.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/capability.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -31,28 +29,65 @@ int cap_last(void)
         return cached;
 }
 
+/* Names as in capabilities(7), indexed by number. A table of our own instead of libcap's
+ * cap_from_name(): libcap's constructor probes the kernel at every start of the launcher. */
+static const char *const cap_names[] = {
+    "chown",
+    "dac_override",
+    "dac_read_search",
+    "fowner",
+    "fsetid",
+    "kill",
+    "setgid",
+    "setuid",
+    "setpcap",
+    "linux_immutable",
+    "net_bind_service",
+    "net_broadcast",
+    "net_admin",
+    "net_raw",
+    "ipc_lock",
+    "ipc_owner",
+    "sys_module",
+    "sys_rawio",
+    "sys_chroot",
+    "sys_ptrace",
+    "sys_pacct",
+    "sys_admin",
+    "sys_boot",
+    "sys_nice",
+    "sys_resource",
+    "sys_time",
+    "sys_tty_config",
+    "mknod",
+    "lease",
+    "audit_write",
+    "audit_control",
+    "setfcap",
+    "mac_override",
+    "mac_admin",
+    "syslog",
+    "wake_alarm",
+    "block_suspend",
+    "audit_read",
+    "perfmon",
+    "bpf",
+    "checkpoint_restore",
+};
+
 int cap_parse_name(const char *name)
 {
-        cap_value_t v;
-        char buf[64];
-        size_t i;
+        const char *base = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
 
-        if (strncasecmp(name, "CAP_", 4) != 0) {
-                if (snprintf(buf, sizeof(buf), "cap_%s", name) >= (int)sizeof(buf))
-                        return -EINVAL;
-        } else if (strlen(name) >= sizeof(buf)) {
-                return -EINVAL;
-        } else {
-                strcpy(buf, name);
-        }
-        for (i = 0; buf[i]; i++) {
-                if (!isalnum((unsigned char)buf[i]) && buf[i] != '_')
-                        return -EINVAL; /* libcap would also accept numbers and lists */
-                buf[i] = (char)tolower((unsigned char)buf[i]);
-        }
-        if (cap_from_name(buf, &v) < 0 || v < 0 || v > cap_last())
-                return -EINVAL;
-        return (int)v;
+        for (size_t i = 0; i < ELEMENTSOF(cap_names); i++)
+                if (strcasecmp(base, cap_names[i]) == 0)
+                        return (int)i <= cap_last() ? (int)i : -EINVAL;
+        return -EINVAL;
+}
+
+const char *cap_name(int cap)
+{
+        return cap >= 0 && (size_t)cap < ELEMENTSOF(cap_names) ? cap_names[cap] : NULL;
 }
 
 static int set_cap_sets(uint64_t permitted, uint64_t effective, uint64_t inheritable)

@@ -10,6 +10,9 @@ int cap_last(void);
  * number. Returns the number or -EINVAL. */
 int cap_parse_name(const char *name);
 
+/* The lower-case name without "cap_" of capability cap, or NULL if unknown. */
+const char *cap_name(int cap);
+
 /* Reduce this process to exactly the capabilities in keep (bit n = capability n):
  * the bounding set loses every other capability; keep becomes the permitted, effective,
  * inheritable and ambient sets, so a non-root program keeps them across execve and nothing

@@ -21,30 +21,35 @@
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
-#include "seccomp-filter.h"
+#include "seccomp-program.h"
 #include "userns.h"
 
-/* What a process inside reports to the monitor before it gives up: fits in one atomic pipe
- * write. */
+/* What a process inside reports to the monitor, one packet each: an error (err != 0) before
+ * it gives up, or, from PID 1 at the very end, the final status (err == 0). */
 struct child_report {
         int32_t err;
         int32_t status;
         char msg[SB_ERROR_MAX];
 };
 
+static void report(int fd, const struct child_report *rep)
+{
+        /* One packet (O_DIRECT pipe); nothing more can be done if the monitor is gone. */
+        if (write(fd, rep, sizeof(*rep)) < 0)
+                return;
+}
+
 static _noreturn_ void child_fail(int fd, int status, const struct sb_error *e)
 {
         struct child_report rep = {.err = e->err ? e->err : EIO, .status = status};
 
         memcpy(rep.msg, e->msg, sizeof(rep.msg));
-        /* Nothing more can be done if the monitor is gone. */
-        if (write(fd, &rep, sizeof(rep)) < 0)
-                _exit(status);
+        report(fd, &rep);
         _exit(status);
 }
 
-static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx filter,
-                               const sigset_t *oldmask, int report_fd)
+static _noreturn_ void run_app(const struct sandbox_spec *spec, const sigset_t *oldmask,
+                               int report_fd)
 {
         struct sb_error e = {};
         char path[PATH_MAX];
@@ -79,15 +84,10 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx 
                 sb_error_set(&e, -errno, "cannot set no_new_privs: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
-        /* Nothing but stdio crosses into the app. */
+        /* Nothing but stdio crosses into the app. The seccomp filter is already in place:
+         * PID 1 loaded it before forking us, and nothing done here needs a denied call. */
         if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
                 sb_error_set(&e, -errno, "cannot mark descriptors close-on-exec: %m");
-                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
-        }
-        /* Last: from here on only execve. */
-        r = seccomp_load(filter);
-        if (r < 0) {
-                sb_error_set(&e, r, "cannot load the seccomp filter: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
         execve(path, spec->argv, spec->env);
@@ -96,14 +96,13 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, scmp_filter_ctx 
         child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
 }
 
-static _noreturn_ void run_init(struct sandbox_spec *spec, scmp_filter_ctx filter, int sync_fd,
-                                int report_fd)
+static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int report_fd)
 {
         struct sb_error e = {};
         sigset_t all, old;
         char go;
         pid_t app;
-        int r;
+        int r, status;
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
@@ -136,6 +135,19 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, scmp_filter_ctx filte
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
 
+        /* The filter goes on before the fork so that PID 1 and the app share it and the
+         * kernel checks it once; everything after this point (capability drops, setsid,
+         * execve) is allowed by it. */
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                sb_error_set(&e, -errno, "cannot set no_new_privs: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        r = seccomp_default_filter_install();
+        if (r < 0) {
+                sb_error_set(&e, r, "cannot load the seccomp filter: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+
         sigfillset(&all);
         if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
@@ -145,17 +157,24 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, scmp_filter_ctx filte
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
         if (app == 0)
-                run_app(spec, filter, &old, report_fd);
+                run_app(spec, &old, report_fd);
 
-        /* PID 1 keeps nothing: no capabilities, no way to gain any, not ptrace-able by the
-         * app (same uid, but not dumpable), and the same seccomp filter. */
-        safe_close(report_fd);
-        if (caps_reduce_to(0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || seccomp_load(filter) < 0) {
+        /* PID 1 keeps nothing: no capabilities, no way to gain any, and it is not
+         * ptrace-able by the app (same uid, but not dumpable). */
+        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
                 kill(app, SIGKILL);
                 _exit(EXIT_LAUNCHER_ERROR);
         }
-        _exit(sandbox_init_loop(app));
+        status = sandbox_init_loop(app);
+
+        /* The app is gone: end whatever it left behind and reap it all, then tell the monitor
+         * the status. Once it has read it, no process of the sandbox runs any more, and the
+         * monitor need not wait for the kernel to tear the namespaces down. */
+        (void)kill(-1, SIGKILL);
+        while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+                ;
+        report(report_fd, &(struct child_report){.status = status});
+        _exit(status);
 }
 
 static volatile sig_atomic_t forward_to;
@@ -179,40 +198,45 @@ static void install_forwarding(pid_t pid, bool on)
                 (void)sigaction(forwarded_signals[i], &sa, NULL);
 }
 
-static int read_report(int fd, int *ret_status, struct sb_error *e)
+/* Read reports until PID 1's final one or EOF. Returns 1 with *ret_status set when the final
+ * status came, 0 at EOF (PID 1 died without one, e.g. killed), or the error of an earlier
+ * report (kept in *e, *ret_status) combined: an error report is remembered and returned after
+ * the final status arrives. */
+static int read_reports(int fd, int *ret_status, int *ret_err, struct sb_error *e)
 {
-        struct child_report rep;
-        ssize_t n = read(fd, &rep, sizeof(rep));
+        for (;;) {
+                struct child_report rep;
+                ssize_t n = read(fd, &rep, sizeof(rep));
 
-        if (n != (ssize_t)sizeof(rep))
-                return 0;
-        rep.msg[sizeof(rep.msg) - 1] = '\0';
-        *ret_status = rep.status;
-        return sb_error_set(e, -rep.err, "%s", rep.msg);
+                if (n < 0 && errno == EINTR)
+                        continue; /* a forwarded signal */
+                if (n != (ssize_t)sizeof(rep))
+                        return 0;
+                rep.msg[sizeof(rep.msg) - 1] = '\0';
+                if (rep.err == 0) {
+                        *ret_status = rep.status;
+                        return 1;
+                }
+                *ret_err = sb_error_set(e, -rep.err, "%s", rep.msg);
+                *ret_status = rep.status;
+        }
 }
 
 int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e)
 {
-        _cleanup_seccomp_ scmp_filter_ctx filter = NULL;
         _cleanup_close_pair_ int sync_pipe[2] = {-EBADF, -EBADF};
         _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
         unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
                               CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
-        int status, r;
+        int status, r, err = 0;
         pid_t pid;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (spec->net == NET_NONE)
                 flags |= CLONE_NEWNET;
 
-        /* Built before cloning: a failure here is reported before anything exists. */
-        filter = seccomp_default_filter_new();
-        if (!filter)
-                return sb_error_set(e, -errno, "cannot build the seccomp filter: %m");
         if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create pipes: %m");
-        if (fcntl(report_pipe[0], F_SETFL, O_NONBLOCK) < 0)
-                return sb_error_set(e, -errno, "cannot set up pipes: %m");
 
         /* A fork-like clone (no new stack): the child gets a copy of our memory. */
         pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
@@ -221,7 +245,7 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
         if (pid == 0) {
                 sync_pipe[1] = safe_close(sync_pipe[1]);
                 report_pipe[0] = safe_close(report_pipe[0]);
-                run_init(spec, filter, sync_pipe[0], report_pipe[1]);
+                run_init(spec, sync_pipe[0], report_pipe[1]);
         }
         sync_pipe[0] = safe_close(sync_pipe[0]);
         report_pipe[1] = safe_close(report_pipe[1]);
@@ -238,14 +262,22 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
         }
 
         install_forwarding(pid, true);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR) {
-                        r = -errno;
-                        install_forwarding(pid, false);
-                        return sb_error_set(e, r, "waiting for the sandbox: %m");
-                }
+        r = read_reports(report_pipe[0], ret_status, &err, e);
+        if (r == 0) {
+                /* No final status: PID 1 died, take its wait status. */
+                while (waitpid(pid, &status, 0) < 0)
+                        if (errno != EINTR) {
+                                r = -errno;
+                                install_forwarding(pid, false);
+                                return sb_error_set(e, r, "waiting for the sandbox: %m");
+                        }
+                if (!err)
+                        *ret_status = exit_status_from_wait(status);
+        } else {
+                /* Reap PID 1 if it is already gone; otherwise it finishes tearing down the
+                 * namespaces on its own and our caller, about to exit, leaves it to init. */
+                (void)waitpid(pid, NULL, WNOHANG);
+        }
         install_forwarding(pid, false);
-
-        *ret_status = exit_status_from_wait(status);
-        return read_report(report_pipe[0], ret_status, e);
+        return err;
 }

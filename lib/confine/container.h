@@ -15,6 +15,10 @@
  * seccomp filter as the very last step before execve. PID 1 dies when the monitor dies
  * (PR_SET_PDEATHSIG), and every process of the sandbox with it.
  *
+ * When this returns every process of the sandbox is gone (PID 1 kills and reaps them before it
+ * reports the status); PID 1 itself may still be finishing the teardown of the namespaces and
+ * is left for the caller's own exit to hand to init, as bubblewrap does.
+ *
  * Bind sources are opened inside, by the sandbox's PID 1 (only its copy of spec changes).
  *
  * Returns 0 and the exit status in *ret_status (the app's own, or 128+N for signal N). Returns

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -58,11 +59,54 @@ static const char *const etc_entries[] = {
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
+/* Files up to this size are copied into the sandbox's root instead of bound: a copy costs a
+ * few reads and writes, a bind mount takes the namespace's mount locks several times. The
+ * sandbox sees the file as it was at start, as containers see /etc/resolv.conf. */
+#define COPY_MAX (512 * 1024)
+
+static int copy_host_file(int src_fd, int root_fd, const char *dest, struct sb_error *e)
+{
+        _cleanup_close_ int in = -EBADF, parent = -EBADF, out = -EBADF;
+        char parent_path[PATH_MAX], buf[16384];
+        const char *slash = strrchr(dest, '/');
+        size_t total = 0;
+
+        /* Reopen the O_PATH fd for reading through /proc/self/fd: no path lookup again. */
+        snprintf(buf, sizeof(buf), "/proc/self/fd/%d", src_fd);
+        in = open(buf, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (in < 0)
+                return sb_error_set(e, -errno, "cannot read host %s: %m", dest);
+        snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - dest), dest);
+        parent = open_in_root(root_fd, parent_path[0] ? parent_path : "/", S_IFDIR);
+        if (parent < 0)
+                return sb_error_set(e, parent, "cannot create %s: %m", parent_path);
+        out = openat(parent, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (out < 0)
+                return sb_error_set(e, -errno, "cannot create %s: %m", dest);
+        for (;;) {
+                ssize_t n = read(in, buf, sizeof(buf));
+                int r;
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return sb_error_set(e, -errno, "cannot read host %s: %m", dest);
+                if (n == 0)
+                        return 0;
+                total += (size_t)n;
+                if (total > COPY_MAX)
+                        return sb_error_set(e, -EFBIG, "host %s grew while being copied", dest);
+                r = write_all(out, buf, (size_t)n);
+                if (r < 0)
+                        return sb_error_set(e, r, "cannot write %s: %m", dest);
+        }
+}
+
 /* Recreate host entry dir_fd/name inside root at dest: a symlink is copied as a symlink (it is
- * resolved later, inside the sandbox), anything else is bound with attrs. A missing entry is
- * not an error: hosts differ. */
+ * resolved later, inside the sandbox), a small regular file is copied when copy_files is set,
+ * anything else is bound with attrs. A missing entry is not an error: hosts differ. */
 static int share_host_entry(int dir_fd, const char *name, int root_fd, const char *dest,
-                            unsigned long long attrs, struct sb_error *e)
+                            unsigned long long attrs, bool copy_files, struct sb_error *e)
 {
         _cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         struct stat st;
@@ -90,6 +134,8 @@ static int share_host_entry(int dir_fd, const char *name, int root_fd, const cha
                         return sb_error_set(e, -errno, "cannot create symlink %s: %m", dest);
                 return 0;
         }
+        if (copy_files && S_ISREG(st.st_mode) && st.st_size <= COPY_MAX)
+                return copy_host_file(fd, root_fd, dest, e);
         return bind_mount_fd(fd, root_fd, dest, attrs, e);
 }
 
@@ -122,7 +168,7 @@ static int setup_etc(const struct sandbox_spec *spec, int root_fd, struct sb_err
                 char dest[PATH_MAX];
 
                 snprintf(dest, sizeof(dest), "/etc/%s", etc_entries[i]);
-                r = share_host_entry(host_etc, etc_entries[i], root_fd, dest, RO_ATTRS, e);
+                r = share_host_entry(host_etc, etc_entries[i], root_fd, dest, RO_ATTRS, true, e);
                 if (r < 0)
                         return r;
         }
@@ -280,7 +326,7 @@ int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
 
         /* The new root lives on a tmpfs mounted over /tmp in our private mount namespace (the
          * host's /tmp is untouched; bind sources were opened as fds before this). */
-        if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
+        if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=8m") < 0)
                 return sb_error_set(e, -errno, "cannot mount the root tmpfs: %m");
         root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (root_fd < 0)
@@ -293,7 +339,7 @@ int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
                 char dest[64];
 
                 snprintf(dest, sizeof(dest), "/%s", system_dirs[i]);
-                r = share_host_entry(host_root, system_dirs[i], root_fd, dest, RO_ATTRS, e);
+                r = share_host_entry(host_root, system_dirs[i], root_fd, dest, RO_ATTRS, false, e);
                 if (r < 0)
                         return r;
         }

@@ -17,7 +17,9 @@
  * On x86_64 the i386 and x32 ABIs get the same rules (a deny list that only covered the
  * native table would be bypassed by int $0x80 or the x32 bit); any other ABI is killed.
  *
- * Builds the filter; returns NULL with errno set on failure. Load with seccomp_load(). */
+ * Builds the filter with libseccomp; returns NULL with errno set on failure. Used at build time
+ * by seccomp-gen (and by tests): the launcher loads the precompiled program of
+ * seccomp-program.h. */
 scmp_filter_ctx seccomp_default_filter_new(void);
 
 static inline void seccomp_releasep(scmp_filter_ctx *ctx)

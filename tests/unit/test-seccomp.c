@@ -8,23 +8,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/mman.h>
+
 #include "seccomp-filter.h"
+#include "seccomp-program.h"
 #include "test.h"
 
-/* Run one raw syscall under the filter in a child; returns the errno it failed with, 0 on
- * success, or -signal if the child was killed. */
+/* Run one raw syscall under the precompiled filter (what sandboxes get) in a child; returns the
+ * errno it failed with, 0 on success, or -signal if the child was killed. */
 static int errno_under_filter(long nr, long a0, long a1, long a2)
 {
-        _cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_default_filter_new();
         int status;
         pid_t pid;
 
-        ASSERT_TRUE(ctx != NULL);
         pid = fork();
         ASSERT_TRUE(pid >= 0);
         if (pid == 0) {
                 long r;
-                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+                    seccomp_default_filter_install() < 0)
                         _exit(254);
                 r = syscall(nr, a0, a1, a2, 0, 0);
                 _exit(r < 0 ? (errno & 0x7f) : 0);
@@ -52,6 +54,25 @@ TEST(denied_calls_fail_with_eperm)
         ASSERT_EQ(errno_under_filter(SYS_ptrace, 0, 1, 0), EPERM);
         ASSERT_EQ(errno_under_filter(SYS_io_uring_setup, 1, 0, 0), EPERM);
         ASSERT_EQ(errno_under_filter(SYS_init_module, 0, 0, 0), EPERM);
+}
+
+TEST(program_matches_the_libseccomp_build)
+{
+        _cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_default_filter_new();
+        _cleanup_close_ int fd = memfd_create("bpf", MFD_CLOEXEC);
+        struct sock_filter insn;
+        size_t n = 0;
+
+        ASSERT_TRUE(ctx != NULL);
+        ASSERT_OK(fd);
+        ASSERT_OK(seccomp_export_bpf(ctx, fd));
+        ASSERT_OK(lseek(fd, 0, SEEK_SET));
+        while (read(fd, &insn, sizeof(insn)) == (ssize_t)sizeof(insn)) {
+                ASSERT_TRUE(n < seccomp_default_program_len);
+                ASSERT_TRUE(memcmp(&insn, &seccomp_default_program[n], sizeof(insn)) == 0);
+                n++;
+        }
+        ASSERT_EQ(n, seccomp_default_program_len);
 }
 
 TEST(clone3_is_enosys)
