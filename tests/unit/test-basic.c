@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/basic: strv, safe paths, symlink-refusing and root-confined path resolution. */
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -35,13 +37,27 @@ TEST(path_is_safe_absolute)
 }
 
 static char tmpdir[] = "/tmp/test-basic.XXXXXX";
+static bool tree_made;
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        return remove(path) < 0 ? -1 : 0;
+}
+
+static void remove_tree(void)
+{
+        (void)nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void make_tree(void)
 {
         char p[PATH_MAX];
 
-        if (tmpdir[strlen(tmpdir) - 1] == 'X')
-                ASSERT_TRUE(mkdtemp(tmpdir) != NULL);
+        if (tree_made)
+                return;
+        ASSERT_TRUE(mkdtemp(tmpdir) != NULL);
+        tree_made = true;
+        atexit(remove_tree);
         snprintf(p, sizeof(p), "%s/real", tmpdir);
         (void)mkdir(p, 0755);
         snprintf(p, sizeof(p), "%s/link", tmpdir);
