@@ -13,6 +13,7 @@ static const struct {
         const char *summary;
 } verbs[] = {
     {"run", verb_run, "run a command in a new sandbox"},
+    {"policy", verb_policy, "check policy files, show the effective policy"},
 };
 
 static int help(void)

@@ -18,6 +18,8 @@
 #include "exec-util.h"
 #include "fs-util.h"
 #include "log.h"
+#include "policy.h"
+#include "run-policy.h"
 #include "strv.h"
 #include "verbs.h"
 
@@ -25,25 +27,39 @@ extern char **environ;
 
 static void run_help(void)
 {
-        printf("Usage: sandbox run [OPTIONS] [--] COMMAND [ARG...]\n"
-               "\n"
-               "Run COMMAND in a new sandbox: new user, mount, pid, ipc, uts, cgroup and network\n"
-               "namespaces; read-only system, private /tmp, no home, no capabilities,\n"
-               "no_new_privs and a seccomp filter.\n"
-               "\n"
-               "Options:\n"
-               "  --ro-bind SRC[:DST]   make host path SRC visible read-only at DST\n"
-               "  --bind SRC[:DST]      make host path SRC visible read-write at DST\n"
-               "  --tmpfs DST           mount an empty tmpfs at DST\n"
-               "  --net=none|host       no network but loopback (default), or the host's\n"
-               "  --hostname NAME       host name inside (default: sandbox)\n"
-               "  --cap-add CAP         keep capability CAP (repeatable)\n"
-               "  --env VAR=VALUE       set VAR inside; --env VAR passes the caller's VAR\n"
-               "  --subid-ranges        also map the caller's /etc/subuid and /etc/subgid ranges\n"
-               "  -h, --help            show this help\n"
-               "\n"
-               "Exit status: the command's own; 128+N if it was killed by signal N; 125 if\n"
-               "sandbox failed; 126 if COMMAND is not executable; 127 if it was not found.\n");
+        printf(
+            "Usage: sandbox run [OPTIONS] [--] COMMAND [ARG...]\n"
+            "       sandbox run [OPTIONS] [--] APP [ARG...]\n"
+            "\n"
+            "APP names an app profile (/etc/sandbox/apps/APP.profile, ~/.config/sandbox/apps/);\n"
+            "its Exec= is the command. Everything runs under the administrator's policy for\n"
+            "the caller (/etc/sandbox/policy.d/), which the profiles and options may only\n"
+            "tighten; see sandbox.policy(5).\n"
+            "\n"
+            "Run COMMAND in a new sandbox: new user, mount, pid, ipc, uts, cgroup and network\n"
+            "namespaces; read-only system, private /tmp, no home, no capabilities,\n"
+            "no_new_privs and a seccomp filter.\n"
+            "\n"
+            "Options:\n"
+            "  --ro-bind SRC[:DST]   make host path SRC visible read-only at DST\n"
+            "  --bind SRC[:DST]      make host path SRC visible read-write at DST\n"
+            "  --tmpfs DST           mount an empty tmpfs at DST\n"
+            "  --net=none|host       no network but loopback (default), or the host's\n"
+            "  --hostname NAME       host name inside (default: sandbox)\n"
+            "  --cap-add CAP         keep capability CAP (repeatable)\n"
+            "  --env VAR=VALUE       set VAR inside; --env VAR passes the caller's VAR\n"
+            "  --subid-ranges        also map the caller's /etc/subuid and /etc/subgid ranges\n"
+            "  --memory-max SIZE     MemoryMax= for this sandbox (K, M, G, T, %%, infinity)\n"
+            "  --memory-high SIZE    MemoryHigh=\n"
+            "  --cpu-quota PERCENT   CPUQuota=\n"
+            "  --cpu-weight N        CPUWeight= (1-10000)\n"
+            "  --tasks-max N         TasksMax=\n"
+            "  --io-weight N         IOWeight= (1-10000)\n"
+            "  --no-profile          run COMMAND as it is even if an app profile has its name\n"
+            "  -h, --help            show this help\n"
+            "\n"
+            "Exit status: the command's own; 128+N if it was killed by signal N; 125 if\n"
+            "sandbox failed; 126 if COMMAND is not executable; 127 if it was not found.\n");
 }
 
 _printf_(1, 2) static int bad_usage(const char *fmt, ...)
@@ -133,6 +149,13 @@ enum {
         OPT_CAP_ADD,
         OPT_ENV,
         OPT_SUBID_RANGES,
+        OPT_NO_PROFILE,
+        OPT_MEMORY_MAX,
+        OPT_MEMORY_HIGH,
+        OPT_CPU_QUOTA,
+        OPT_CPU_WEIGHT,
+        OPT_TASKS_MAX,
+        OPT_IO_WEIGHT,
 };
 
 static const struct option options[] = {
@@ -144,45 +167,107 @@ static const struct option options[] = {
     {"cap-add", required_argument, NULL, OPT_CAP_ADD},
     {"env", required_argument, NULL, OPT_ENV},
     {"subid-ranges", no_argument, NULL, OPT_SUBID_RANGES},
+    {"no-profile", no_argument, NULL, OPT_NO_PROFILE},
+    {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
+    {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
+    {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
+    {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+    {"tasks-max", required_argument, NULL, OPT_TASKS_MAX},
+    {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
     {"help", no_argument, NULL, 'h'},
     {},
 };
 
+/* Options that are policy keys become assignments of a flags layer, so they pass through the
+ * same ceiling check as profiles, with errors naming the option's position. */
+static const char *option_key(int c)
+{
+        switch (c) {
+        case OPT_BIND:
+                return "BindPaths";
+        case OPT_RO_BIND:
+                return "BindReadOnlyPaths";
+        case OPT_MEMORY_MAX:
+                return "MemoryMax";
+        case OPT_MEMORY_HIGH:
+                return "MemoryHigh";
+        case OPT_CPU_QUOTA:
+                return "CPUQuota";
+        case OPT_CPU_WEIGHT:
+                return "CPUWeight";
+        case OPT_TASKS_MAX:
+                return "TasksMax";
+        case OPT_IO_WEIGHT:
+                return "IOWeight";
+        default:
+                return NULL;
+        }
+}
+
+struct run_args {
+        struct policy *flags;
+        char **env_args;
+        bool no_profile;
+};
+
+static void run_args_done(struct run_args *a)
+{
+        policy_free(a->flags);
+        strv_free(a->env_args);
+}
+
+static int add_flag(struct run_args *a, const char *key, const char *value, int index)
+{
+        _cleanup_free_ char *assignment = NULL;
+        struct sb_error e = {};
+        int r;
+
+        if (asprintf(&assignment, "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        r = policy_parse_assignment(a->flags, assignment, "command line", (unsigned)index, &e);
+        if (r < 0)
+                log_error("run: %s; see 'sandbox run --help'", e.msg);
+        return r;
+}
+
 /* Returns 0 to go on, or an exit status + 1 to stop with (so 0 can mean "run"). */
-static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char ***env_args)
+static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struct run_args *a)
 {
         int c, r;
 
+        a->flags = policy_new(POLICY_KIND_FLAGS, "command line");
+        if (!a->flags)
+                return EXIT_LAUNCHER_ERROR + 1;
         opterr = 0;
         optind = 1;
         while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
+                const char *key = option_key(c);
+
+                if (key) {
+                        if (add_flag(a, key, optarg, optind - 1) < 0)
+                                return EXIT_LAUNCHER_ERROR + 1;
+                        continue;
+                }
                 switch (c) {
                 case 'h':
                         run_help();
                         return 1;
-                case OPT_RO_BIND:
-                case OPT_BIND:
                 case OPT_TMPFS:
-                        r = sandbox_spec_add_mount(spec,
-                                                   c == OPT_RO_BIND ? MOUNT_RO_BIND
-                                                   : c == OPT_BIND  ? MOUNT_BIND
-                                                                    : MOUNT_TMPFS,
-                                                   optarg);
+                        r = sandbox_spec_add_mount(spec, MOUNT_TMPFS, optarg);
                         if (r == -ENOMEM)
                                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR + 1;
                         if (r < 0)
-                                return bad_usage("%s: paths must be absolute, without '.' or "
-                                                 "'..', and not '/'",
+                                return bad_usage("--tmpfs %s: the path must be absolute, without "
+                                                 "'.' or '..', and not '/'",
                                                  optarg) +
                                        1;
                         break;
                 case OPT_NET:
-                        if (streq(optarg, "none"))
-                                spec->net = NET_NONE;
-                        else if (streq(optarg, "host"))
-                                spec->net = NET_HOST;
-                        else
+                        if (!streq(optarg, "none") && !streq(optarg, "host"))
                                 return bad_usage("--net=%s: expected 'none' or 'host'", optarg) + 1;
+                        if (add_flag(a, "PrivateNetwork", streq(optarg, "none") ? "yes" : "no",
+                                     optind - 1) < 0)
+                                return EXIT_LAUNCHER_ERROR + 1;
                         break;
                 case OPT_HOSTNAME:
                         if (strlen(optarg) == 0 || strlen(optarg) > 64 ||
@@ -204,11 +289,14 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char 
                         spec->keep_caps |= UINT64_C(1) << r;
                         break;
                 case OPT_ENV:
-                        if (strv_extend(env_args, optarg) < 0)
+                        if (strv_extend(&a->env_args, optarg) < 0)
                                 return EXIT_LAUNCHER_ERROR + 1;
                         break;
                 case OPT_SUBID_RANGES:
                         spec->subid_ranges = true;
+                        break;
+                case OPT_NO_PROFILE:
+                        a->no_profile = true;
                         break;
                 case '?':
                 default:
@@ -227,10 +315,85 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, char 
         return 0;
 }
 
+/* --env may add variables, never change one the policy sets. */
+static int apply_env_args(struct sandbox_spec *spec, const struct policy *eff, char **env_args)
+{
+        STRV_FOREACH (a, env_args) {
+                size_t n = strcspn(*a, "=");
+                int r;
+
+                for (size_t i = 0; i < eff->environment.n; i++) {
+                        const struct policy_env *pe = &eff->environment.items[i];
+                        if (strlen(pe->name) == n && strncmp(pe->name, *a, n) == 0) {
+                                log_error("run: --env %s: %s is set by Environment= in %s:%u and "
+                                          "may not be changed",
+                                          *a, pe->name, policy_origin_file(&pe->origin),
+                                          pe->origin.line);
+                                return -EPERM;
+                        }
+                }
+                r = add_env(spec, *a);
+                if (r == -EINVAL)
+                        return bad_usage("--env %s: expected VAR=VALUE or VAR with a valid name",
+                                         *a),
+                               -EINVAL;
+                if (r < 0)
+                        return log_error_errno(r, "run: %m");
+        }
+        return 0;
+}
+
+/* The resource keys need a cgroup to be enforced; until one is set up, refuse rather than run
+ * a limited sandbox unlimited. */
+static int check_limits_enforceable(const struct policy *eff)
+{
+        static const enum policy_key keys[] = {POLICY_MEMORY_MAX, POLICY_MEMORY_HIGH,
+                                               POLICY_CPU_QUOTA,  POLICY_CPU_WEIGHT,
+                                               POLICY_TASKS_MAX,  POLICY_IO_WEIGHT};
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                _cleanup_free_ char *v = NULL;
+
+                if (!policy_is_set(eff, keys[i]))
+                        continue;
+                v = policy_format_value(eff, keys[i]);
+                log_error("run: %s=%s (set by %s:%u) cannot be enforced: resource limits need "
+                          "systemd's user manager or a delegated cgroup v2 subtree, and this "
+                          "sandbox would otherwise run unlimited",
+                          policy_key_name(keys[i]), v ? v : "?",
+                          policy_origin_file(&eff->origin[keys[i]]), eff->origin[keys[i]].line);
+                return -EOPNOTSUPP;
+        }
+        return 0;
+}
+
+static int build_argv(struct sandbox_spec *spec, const struct run_policy *rp, const char *app,
+                      char **args)
+{
+        char **exec = rp->user_profile && rp->user_profile->exec     ? rp->user_profile->exec
+                      : rp->admin_profile && rp->admin_profile->exec ? rp->admin_profile->exec
+                                                                     : NULL;
+
+        if (app && exec) {
+                STRV_FOREACH (w, exec)
+                        if (strv_extend(&spec->argv, *w) < 0)
+                                return -ENOMEM;
+                args++; /* the app name itself */
+        }
+        STRV_FOREACH (w, args)
+                if (strv_extend(&spec->argv, *w) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
 int verb_run(int argc, char **argv)
 {
         _cleanup_(sandbox_spec_done) struct sandbox_spec spec = {.net = NET_NONE};
-        _cleanup_strv_free_ char **env_args = NULL;
+        _cleanup_(run_args_done) struct run_args args = {};
+        _cleanup_(run_policy_done) struct run_policy rp = {};
+        _cleanup_strv_free_ char **groups = NULL;
+        _cleanup_free_ char *user_dir = NULL;
+        const char *app = NULL;
         struct sb_error e = {};
         pid_t parent = getppid();
         int r, status;
@@ -238,19 +401,46 @@ int verb_run(int argc, char **argv)
         r = fill_identity(&spec);
         if (r < 0)
                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR;
-        r = parse_options(argc, argv, &spec, &env_args);
+        r = parse_options(argc, argv, &spec, &args);
         if (r > 0)
                 return r - 1;
+
+        /* The policy: the administrator's ceiling for this user and its groups (from NSS),
+         * the app's profiles when COMMAND names one, the options. */
+        user_dir = run_policy_user_dir(spec.home);
+        if (!args.no_profile && run_policy_app_exists(argv[optind], user_dir))
+                app = argv[optind];
+        r = policy_user_groups(spec.user_name, spec.gid, &groups);
+        if (r < 0)
+                return log_error_errno(r, "run: cannot look up the groups of %s: %m",
+                                       spec.user_name),
+                       EXIT_LAUNCHER_ERROR;
+        r = run_policy_resolve(spec.user_name, groups, NULL, user_dir, app, args.flags, &rp, &e);
+        if (r < 0)
+                return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
+        r = check_limits_enforceable(rp.effective);
+        if (r < 0)
+                return EXIT_LAUNCHER_ERROR;
+
         r = base_environment(&spec);
-        STRV_FOREACH (a, env_args)
-                if (r >= 0 && (r = add_env(&spec, *a)) == -EINVAL)
-                        return bad_usage("--env %s: expected VAR=VALUE or VAR with a valid name",
-                                         *a);
         if (r < 0)
                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR;
-        for (int i = optind; i < argc; i++)
-                if (strv_extend(&spec.argv, argv[i]) < 0)
-                        return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
+        r = run_policy_apply(&rp, &spec, &e);
+        if (r < 0)
+                return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
+        if (policy_is_set(rp.effective, POLICY_SYSTEM_CALL_FILTER)) {
+                const struct policy_syscalls *f = &rp.effective->system_call_filter;
+                spec.syscall_filter = true;
+                spec.syscall_allow_list = f->allow_list;
+                for (size_t i = 0; i < f->n; i++)
+                        if (strv_extend(&spec.syscall_names, f->names[i]) < 0)
+                                return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
+        }
+        r = apply_env_args(&spec, rp.effective, args.env_args);
+        if (r < 0)
+                return EXIT_LAUNCHER_ERROR;
+        if (build_argv(&spec, &rp, app, argv + optind) < 0)
+                return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
 
         /* Die with the parent: a sandbox must not outlive the session that started it. The
          * getppid() check closes the race with a parent that died before the prctl. */

@@ -21,6 +21,7 @@
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp-policy.h"
 #include "seccomp-program.h"
 #include "userns.h"
 
@@ -146,6 +147,12 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
         if (r < 0) {
                 sb_error_set(&e, r, "cannot load the seccomp filter: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        if (spec->syscall_filter) {
+                r = seccomp_policy_filter_install(spec->syscall_allow_list, spec->syscall_names,
+                                                  &e);
+                if (r < 0)
+                        child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
 
         sigfillset(&all);

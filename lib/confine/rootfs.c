@@ -274,13 +274,42 @@ static int setup_proc(int root_fd, struct sb_error *e)
         return 0;
 }
 
+/* Hide whatever the sandbox would see at path: an empty read-only tmpfs with mode 0000 over a
+ * directory, an empty mode-0000 file over anything else (systemd's InaccessiblePaths= way). */
+static int mask_path(int root_fd, const char *path, struct sb_error *e)
+{
+        _cleanup_close_ int fd = open_in_root(root_fd, path, 0), blank = -EBADF;
+        struct stat st;
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return sb_error_set(e, fd < 0 ? fd : -errno, "cannot open %s to hide it: %m", path);
+        if (S_ISDIR(st.st_mode))
+                return fs_mount_at("tmpfs", "mode=0000\0size=4k\0", root_fd, path,
+                                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                       MOUNT_ATTR_NOEXEC,
+                                   e);
+        blank = open_in_root(root_fd, "/run/.sandbox-inaccessible", S_IFREG);
+        if (blank < 0)
+                return sb_error_set(e, blank, "cannot create a placeholder to hide %s: %m", path);
+        if (fchmodat(root_fd, "run/.sandbox-inaccessible", 0, 0) < 0)
+                return sb_error_set(e, -errno, "cannot hide %s: %m", path);
+        return bind_mount_fd(blank, root_fd, path, RO_ATTRS | MOUNT_ATTR_NOEXEC, e);
+}
+
 static int setup_user_mounts(const struct sandbox_spec *spec, int root_fd, struct sb_error *e)
 {
         for (size_t i = 0; i < spec->n_mounts; i++) {
                 const struct mount_request *m = &spec->mounts[i];
                 int r;
 
+                if (m->kind <= MOUNT_BIND && m->source_fd < 0)
+                        continue; /* a missing source marked ignore_missing */
                 switch (m->kind) {
+                case MOUNT_INACCESSIBLE:
+                        r = mask_path(root_fd, m->dest, e);
+                        break;
                 case MOUNT_TMPFS:
                         r = fs_mount_at("tmpfs", "mode=0755\0", root_fd, m->dest, TMP_ATTRS, e);
                         break;

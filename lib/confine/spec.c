@@ -19,6 +19,8 @@ static const char *mount_kind_option(enum mount_kind k)
                 return "--bind";
         case MOUNT_TMPFS:
                 return "--tmpfs";
+        case MOUNT_INACCESSIBLE:
+                return "InaccessiblePaths=";
         default:
                 return "?";
         }
@@ -33,6 +35,7 @@ void sandbox_spec_done(struct sandbox_spec *s)
         }
         free(s->mounts);
         strv_free(s->argv);
+        strv_free(s->syscall_names);
         strv_free(s->env);
         free(s->hostname);
         free(s->user_name);
@@ -46,14 +49,14 @@ int sandbox_spec_add_mount(struct sandbox_spec *s, enum mount_kind kind, const c
         struct mount_request *m;
         const char *colon;
 
-        if (kind == MOUNT_TMPFS) {
+        if (kind == MOUNT_TMPFS || kind == MOUNT_INACCESSIBLE) {
                 dst = strdup(arg);
         } else {
                 colon = strchr(arg, ':');
                 src = colon ? strndup(arg, (size_t)(colon - arg)) : strdup(arg);
                 dst = strdup(colon ? colon + 1 : arg);
         }
-        if (!dst || (kind != MOUNT_TMPFS && !src))
+        if (!dst || (kind <= MOUNT_BIND && !src))
                 return -ENOMEM;
         if ((src && !path_is_safe_absolute(src)) || !path_is_safe_absolute(dst))
                 return -EINVAL;
@@ -81,9 +84,11 @@ int sandbox_spec_open_sources(struct sandbox_spec *s, struct sb_error *e)
                 struct stat st;
                 int fd;
 
-                if (m->kind == MOUNT_TMPFS || m->source_fd >= 0)
+                if (!m->source || m->source_fd >= 0)
                         continue;
                 fd = open_path_no_symlinks(m->source, &link);
+                if (fd == -ENOENT && m->ignore_missing)
+                        continue;
                 if (fd == -ELOOP)
                         return sb_error_set(e, fd,
                                             "%s %s: '%s' is a symbolic link; name the real path "

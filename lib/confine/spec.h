@@ -15,6 +15,7 @@ enum mount_kind {
         MOUNT_RO_BIND,
         MOUNT_BIND,
         MOUNT_TMPFS,
+        MOUNT_INACCESSIBLE, /* hide what is at dest (if anything): an empty, unreadable mount */
 };
 
 struct mount_request {
@@ -23,6 +24,7 @@ struct mount_request {
         char *dest;    /* path inside the sandbox, absolute */
         int source_fd; /* O_PATH fd of source, opened by mount_request_open_sources() */
         bool source_is_dir;
+        bool ignore_missing; /* a missing source is skipped, not an error */
 };
 
 enum net_mode {
@@ -42,14 +44,17 @@ struct sandbox_spec {
         uid_t uid;          /* the caller, mapped to itself inside */
         gid_t gid;
         char *user_name;
-        char *home; /* where an empty private home is mounted, or NULL */
+        char *home;              /* where an empty private home is mounted, or NULL */
+        bool syscall_filter;     /* a SystemCallFilter= to stack on the default filter */
+        bool syscall_allow_list; /* syscall_names are the only ones allowed (else denied) */
+        char **syscall_names;
 };
 
 void sandbox_spec_done(struct sandbox_spec *s);
 
-/* Parse "SRC[:DST]" (DST defaults to SRC) for a bind of the given kind, or "DST" for a tmpfs,
- * and append it. Both paths must be absolute and free of "." and ".." components. Returns 0,
- * -EINVAL (bad spec) or -ENOMEM. */
+/* Parse "SRC[:DST]" (DST defaults to SRC) for a bind of the given kind, or "DST" for a tmpfs or
+ * an inaccessible path, and append it. Both paths must be absolute and free of "." and ".."
+ * components. Returns 0, -EINVAL (bad spec) or -ENOMEM. */
 int sandbox_spec_add_mount(struct sandbox_spec *s, enum mount_kind kind, const char *arg);
 
 /* Open every bind source as an O_PATH fd, refusing symlinks anywhere in the path. */

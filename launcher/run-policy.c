@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "env.h"
+#include "run-policy.h"
+#include "strv.h"
+
+void run_policy_done(struct run_policy *rp)
+{
+        policy_free(rp->ceiling);
+        policy_free(rp->request);
+        policy_free(rp->effective);
+        policy_free(rp->admin_profile);
+        policy_free(rp->user_profile);
+        free(rp->user_dir);
+        *rp = (struct run_policy){};
+}
+
+char *run_policy_user_dir(const char *home)
+{
+        const char *xdg = secure_getenv("XDG_CONFIG_HOME");
+        char *p = NULL;
+
+        if (xdg && xdg[0] == '/')
+                return asprintf(&p, "%s/sandbox", xdg) < 0 ? NULL : p;
+        if (!home || home[0] != '/')
+                return NULL;
+        return asprintf(&p, "%s/.config/sandbox", home) < 0 ? NULL : p;
+}
+
+bool run_policy_app_exists(const char *name, const char *user_dir)
+{
+        const char *const dirs[] = {POLICY_ADMIN_DIR, POLICY_SHIPPED_DIR, user_dir};
+
+        if (strchr(name, '/') || name[0] == '.')
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                char path[4096];
+
+                if (!dirs[i])
+                        continue;
+                snprintf(path, sizeof(path), "%s/apps/%s.profile", dirs[i], name);
+                if (faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* Stack b onto *acc (both may be NULL). */
+static int stack_onto(struct policy **acc, const struct policy *b, const struct policy_system *sys)
+{
+        struct policy *s = NULL;
+        int r;
+
+        if (!b)
+                return 0;
+        if (!*acc)
+                return policy_copy(b, acc);
+        r = policy_stack(*acc, b, sys, &s);
+        if (r < 0)
+                return r;
+        policy_free(*acc);
+        *acc = s;
+        return 0;
+}
+
+int run_policy_resolve(const char *user, char *const *groups, char *const *admin_dirs,
+                       const char *user_dir, const char *app, const struct policy *flags,
+                       struct run_policy *ret, struct sb_error *e)
+{
+        _cleanup_(run_policy_done) struct run_policy rp = {};
+        const struct policy_dirs dirs = {
+            .admin_dirs = admin_dirs,
+            .admin_uid = admin_dirs ? getuid() : 0,
+            .user_dir = user_dir,
+            .user_uid = getuid(),
+        };
+        struct policy_system sys;
+        int r;
+
+        r = policy_system_detect(&sys);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read the machine's memory and task limits: %m");
+        if (user_dir && !(rp.user_dir = strdup(user_dir)))
+                return -ENOMEM;
+        r = policy_load_ceiling(&dirs, user, groups, &sys, &rp.ceiling, e);
+        if (r < 0)
+                return r;
+        if (app) {
+                r = policy_load_profiles(&dirs, app, &rp.admin_profile, &rp.user_profile, e);
+                if (r < 0)
+                        return r;
+        }
+        r = policy_copy(rp.ceiling, &rp.effective);
+        if (r < 0)
+                return r;
+        const struct policy *layers[] = {rp.admin_profile, rp.user_profile, flags};
+        for (size_t i = 0; i < ELEMENTSOF(layers); i++) {
+                struct policy *t = NULL;
+
+                if (!layers[i])
+                        continue;
+                r = policy_tighten(rp.effective, layers[i], &sys, &t, e);
+                if (r < 0)
+                        return r;
+                policy_free(rp.effective);
+                rp.effective = t;
+                r = stack_onto(&rp.request, layers[i], &sys);
+                if (r < 0)
+                        return r;
+        }
+        if (!rp.request && !(rp.request = policy_new(POLICY_KIND_EFFECTIVE, NULL)))
+                return -ENOMEM;
+        *ret = rp;
+        rp = (struct run_policy){};
+        return 0;
+}
+
+static const char *origin_of(const struct policy *p, enum policy_key k, char *buf, size_t size)
+{
+        const struct policy_origin *o = &p->origin[k];
+
+        snprintf(buf, size, "%s:%u", policy_origin_file(o) ? policy_origin_file(o) : "?", o->line);
+        return buf;
+}
+
+static int add_path_mounts(struct sandbox_spec *spec, const struct policy_path_list *l,
+                           enum mount_kind kind, bool same_path)
+{
+        for (size_t i = 0; i < l->n; i++) {
+                const struct policy_path *pp = &l->items[i];
+                _cleanup_free_ char *arg = NULL;
+                int r;
+
+                if (asprintf(&arg, "%s:%s", pp->path,
+                             same_path || !pp->dest ? pp->path : pp->dest) < 0)
+                        return -ENOMEM;
+                r = sandbox_spec_add_mount(spec, kind, arg);
+                if (r < 0)
+                        return r;
+                spec->mounts[spec->n_mounts - 1].ignore_missing = pp->ignore_missing;
+        }
+        return 0;
+}
+
+/* A bind shows a whole host tree; paths inside it that the policy hides or keeps read-only
+ * must stay so at the place the bind shows them. For every bind whose source covers host_path,
+ * add a mount of kind (MOUNT_INACCESSIBLE, or MOUNT_RO_BIND of host_path itself) at the
+ * corresponding place inside, after it. writable_only: only writable binds need it. */
+static int cover_subpath(struct sandbox_spec *spec, const char *host_path, enum mount_kind kind,
+                         bool writable_only)
+{
+        size_t n = spec->n_mounts;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct mount_request *m = &spec->mounts[i];
+                size_t len = m->source ? strlen(m->source) : 0;
+                _cleanup_free_ char *arg = NULL;
+                int r;
+
+                if (!m->source || (writable_only && m->kind != MOUNT_BIND) ||
+                    strncmp(host_path, m->source, len) != 0 ||
+                    (host_path[len] != '/' && host_path[len] != '\0'))
+                        continue;
+                if (kind == MOUNT_INACCESSIBLE)
+                        r = asprintf(&arg, "%s%s", m->dest, host_path + len);
+                else
+                        r = asprintf(&arg, "%s:%s%s", host_path, m->dest, host_path + len);
+                if (r < 0)
+                        return -ENOMEM;
+                r = sandbox_spec_add_mount(spec, kind, arg);
+                if (r < 0)
+                        return r;
+                spec->mounts[spec->n_mounts - 1].ignore_missing = true;
+        }
+        return 0;
+}
+
+int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, struct sb_error *e)
+{
+        const struct policy *eff = rp->effective, *req = rp->request;
+        char where[512];
+        int r;
+
+        /* Network: the host's only when something below the ceiling asked for it. */
+        if (policy_is_set(eff, POLICY_PRIVATE_NETWORK) && eff->private_network)
+                spec->net = NET_NONE;
+        else if (policy_is_set(req, POLICY_PRIVATE_NETWORK) && !req->private_network)
+                spec->net = NET_HOST;
+        else
+                spec->net = NET_NONE;
+
+        /* Capabilities: what --cap-add and the profiles' AmbientCapabilities= ask, all within
+         * the effective bounding set (the flags' own CapabilityBoundingSet= was checked against
+         * the ceiling already). */
+        if (policy_is_set(eff, POLICY_AMBIENT_CAPABILITIES))
+                spec->keep_caps |= eff->ambient_capabilities;
+        if (policy_is_set(eff, POLICY_CAPABILITY_BOUNDING_SET) &&
+            (spec->keep_caps & ~eff->capability_bounding_set)) {
+                int cap = __builtin_ctzll(spec->keep_caps & ~eff->capability_bounding_set);
+                return sb_error_set(
+                    e, -EPERM, "capability CAP_%s is outside CapabilityBoundingSet= set by %s",
+                    cap_name(cap) ? cap_name(cap) : "?",
+                    origin_of(eff, POLICY_CAPABILITY_BOUNDING_SET, where, sizeof(where)));
+        }
+
+        /* Binds: everything the effective policy binds (already cut down to what the ceiling
+         * grants), then the paths the request opened up by name. */
+        r = add_path_mounts(spec, &eff->bind_read_only_paths, MOUNT_RO_BIND, false);
+        if (r >= 0)
+                r = add_path_mounts(spec, &eff->bind_paths, MOUNT_BIND, false);
+        if (r >= 0)
+                r = add_path_mounts(spec, &req->read_only_paths, MOUNT_RO_BIND, true);
+        if (r >= 0)
+                r = add_path_mounts(spec, &req->read_write_paths, MOUNT_BIND, true);
+        /* Then what must stay read-only or hidden inside those binds. Sandboxes never see the
+         * user's own profiles writable: one written there could loosen the next run (within
+         * the ceiling, but beyond what the user chose). */
+        for (size_t i = 0; r >= 0 && i < eff->read_only_paths.n; i++)
+                r = cover_subpath(spec, eff->read_only_paths.items[i].path, MOUNT_RO_BIND, true);
+        if (r >= 0 && rp->user_dir)
+                r = cover_subpath(spec, rp->user_dir, MOUNT_RO_BIND, true);
+        for (size_t i = 0; r >= 0 && i < eff->inaccessible_paths.n; i++) {
+                const char *path = eff->inaccessible_paths.items[i].path;
+
+                r = sandbox_spec_add_mount(spec, MOUNT_INACCESSIBLE, path);
+                if (r >= 0)
+                        r = cover_subpath(spec, path, MOUNT_INACCESSIBLE, false);
+        }
+        if (r < 0)
+                return sb_error_set(e, r, "cannot apply the policy's paths: %m");
+
+        /* Environment= of the policy, before --env (which may not change what it sets). */
+        for (size_t i = 0; i < eff->environment.n; i++) {
+                _cleanup_free_ char *a = NULL;
+
+                if (asprintf(&a, "%s=%s", eff->environment.items[i].name,
+                             eff->environment.items[i].value) < 0)
+                        return -ENOMEM;
+                r = env_set(&spec->env, a);
+                if (r < 0)
+                        return sb_error_set(e, r, "bad Environment= entry '%s'", a);
+        }
+        return 0;
+}

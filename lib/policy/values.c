@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Value syntax, as systemd spells it: booleans, sizes, percentages, limits, weights, enums,
+ * paths, words with quotes. Pure functions: they allocate only the strings they return. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy-internal.h"
+
+int policy_parse_boolean(const char *s)
+{
+        static const char *const yes[] = {"1", "yes", "true", "on"};
+        static const char *const no[] = {"0", "no", "false", "off"};
+
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcasecmp(s, yes[i]) == 0)
+                        return 1;
+                if (strcasecmp(s, no[i]) == 0)
+                        return 0;
+        }
+        return -EINVAL;
+}
+
+/* Digits only, no sign, no leading '+' or whitespace that strtoull would accept. */
+static int parse_digits(const char *s, size_t len, uint64_t *ret)
+{
+        uint64_t v = 0;
+
+        if (len == 0)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return -EINVAL;
+                if (__builtin_mul_overflow(v, 10, &v) ||
+                    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
+                        return -ERANGE;
+        }
+        *ret = v;
+        return 0;
+}
+
+int policy_parse_size(const char *s, uint64_t *ret)
+{
+        static const char suffixes[] = "KMGTPE";
+        size_t len = strlen(s), int_len, frac_len = 0;
+        const char *dot, *frac = NULL;
+        uint64_t mult = 1, v, f = 0, scale = 1, total;
+
+        if (len == 0)
+                return -EINVAL;
+        const char *sfx = strchr(suffixes, s[len - 1]); /* s[len - 1] is never NUL */
+        if (sfx) {
+                for (const char *c = suffixes; c <= sfx; c++)
+                        mult *= 1024;
+                len--;
+        }
+        dot = memchr(s, '.', len);
+        int_len = dot ? (size_t)(dot - s) : len;
+        if (dot) {
+                if (mult == 1)
+                        return -EINVAL; /* a fraction of a byte */
+                frac = dot + 1;
+                frac_len = len - int_len - 1;
+                if (frac_len == 0 || frac_len > 9)
+                        return -EINVAL;
+        }
+        int r = parse_digits(s, int_len, &v);
+        if (r < 0)
+                return r;
+        if (frac) {
+                r = parse_digits(frac, frac_len, &f);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < frac_len; i++)
+                        scale *= 10;
+        }
+        if (__builtin_mul_overflow(v, mult, &total))
+                return -ERANGE;
+        /* f < scale <= 10^9 and mult <= 2^60: compute f * mult / scale without overflow */
+        if (frac) {
+                unsigned __int128 part = (unsigned __int128)f * mult / scale;
+                if (__builtin_add_overflow(total, (uint64_t)part, &total))
+                        return -ERANGE;
+        }
+        *ret = total;
+        return 0;
+}
+
+int policy_parse_permyriad(const char *s, uint64_t max, uint64_t *ret)
+{
+        size_t len = strlen(s), int_len;
+        const char *dot;
+        uint64_t v, f = 0, pm;
+
+        if (len < 2 || s[len - 1] != '%')
+                return -EINVAL;
+        len--;
+        dot = memchr(s, '.', len);
+        int_len = dot ? (size_t)(dot - s) : len;
+        int r = parse_digits(s, int_len, &v);
+        if (r < 0)
+                return r;
+        if (dot) {
+                size_t frac_len = len - int_len - 1;
+                if (frac_len < 1 || frac_len > 2 || parse_digits(dot + 1, frac_len, &f) < 0)
+                        return -EINVAL;
+                if (frac_len == 1)
+                        f *= 10;
+        }
+        if (__builtin_mul_overflow(v, 100, &pm) || __builtin_add_overflow(pm, f, &pm) || pm > max)
+                return -ERANGE;
+        *ret = pm;
+        return 0;
+}
+
+int policy_parse_memory(const char *s, struct policy_limit *ret)
+{
+        uint64_t v;
+        int r;
+
+        if (streq(s, "infinity")) {
+                *ret = (struct policy_limit){POLICY_LIMIT_INFINITY, 0};
+                return 0;
+        }
+        if (s[0] && s[strlen(s) - 1] == '%') {
+                r = policy_parse_permyriad(s, 10000, &v);
+                if (r < 0)
+                        return r;
+                *ret = (struct policy_limit){POLICY_LIMIT_PERMYRIAD, v};
+                return 0;
+        }
+        r = policy_parse_size(s, &v);
+        if (r < 0)
+                return r;
+        if (v == UINT64_MAX)
+                return -ERANGE;
+        *ret = (struct policy_limit){POLICY_LIMIT_ABSOLUTE, v};
+        return 0;
+}
+
+int policy_parse_tasks(const char *s, struct policy_limit *ret)
+{
+        uint64_t v;
+        int r;
+
+        if (streq(s, "infinity")) {
+                *ret = (struct policy_limit){POLICY_LIMIT_INFINITY, 0};
+                return 0;
+        }
+        if (s[0] && s[strlen(s) - 1] == '%') {
+                r = policy_parse_permyriad(s, 10000, &v);
+                if (r < 0)
+                        return r;
+                if (v == 0)
+                        return -ERANGE;
+                *ret = (struct policy_limit){POLICY_LIMIT_PERMYRIAD, v};
+                return 0;
+        }
+        r = parse_digits(s, strlen(s), &v);
+        if (r < 0)
+                return r;
+        if (v == 0 || v == UINT64_MAX)
+                return -ERANGE;
+        *ret = (struct policy_limit){POLICY_LIMIT_ABSOLUTE, v};
+        return 0;
+}
+
+/* CPUQuota= above 100% means more than one CPU; cap it at 10000 CPUs so the value stays sane. */
+#define CPU_QUOTA_PERMYRIAD_MAX (UINT64_C(10000) * 10000)
+
+int policy_parse_cpu_quota(const char *s, struct policy_limit *ret)
+{
+        uint64_t v;
+        int r = policy_parse_permyriad(s, CPU_QUOTA_PERMYRIAD_MAX, &v);
+
+        if (r < 0)
+                return r;
+        if (v == 0)
+                return -ERANGE;
+        *ret = (struct policy_limit){POLICY_LIMIT_PERMYRIAD, v};
+        return 0;
+}
+
+int policy_parse_weight(const char *s, uint64_t *ret)
+{
+        uint64_t v;
+        int r = parse_digits(s, strlen(s), &v);
+
+        if (r < 0)
+                return r;
+        if (v < 1 || v > 10000)
+                return -ERANGE;
+        *ret = v;
+        return 0;
+}
+
+static const char *const protect_system_names[_PROTECT_SYSTEM_MAX] = {
+    [PROTECT_SYSTEM_NO] = "no",
+    [PROTECT_SYSTEM_YES] = "yes",
+    [PROTECT_SYSTEM_FULL] = "full",
+    [PROTECT_SYSTEM_STRICT] = "strict",
+};
+static const char *const protect_home_names[_PROTECT_HOME_MAX] = {
+    [PROTECT_HOME_NO] = "no",
+    [PROTECT_HOME_READ_ONLY] = "read-only",
+    [PROTECT_HOME_TMPFS] = "tmpfs",
+    [PROTECT_HOME_YES] = "yes",
+};
+
+int protect_system_from_string(const char *s)
+{
+        int b = policy_parse_boolean(s);
+
+        if (b >= 0)
+                return b ? PROTECT_SYSTEM_YES : PROTECT_SYSTEM_NO;
+        for (int i = 0; i < _PROTECT_SYSTEM_MAX; i++)
+                if (streq(s, protect_system_names[i]))
+                        return i;
+        return -EINVAL;
+}
+
+const char *protect_system_to_string(enum protect_system v)
+{
+        return (unsigned)v < _PROTECT_SYSTEM_MAX ? protect_system_names[v] : NULL;
+}
+
+int protect_home_from_string(const char *s)
+{
+        int b = policy_parse_boolean(s);
+
+        if (b >= 0)
+                return b ? PROTECT_HOME_YES : PROTECT_HOME_NO;
+        for (int i = 0; i < _PROTECT_HOME_MAX; i++)
+                if (streq(s, protect_home_names[i]))
+                        return i;
+        return -EINVAL;
+}
+
+const char *protect_home_to_string(enum protect_home v)
+{
+        return (unsigned)v < _PROTECT_HOME_MAX ? protect_home_names[v] : NULL;
+}
+
+int policy_path_canonicalize(const char *s, char **ret)
+{
+        size_t len = strlen(s), o = 0;
+        char *out;
+
+        if (s[0] != '/')
+                return -EINVAL;
+        if (len >= PATH_MAX)
+                return -ENAMETOOLONG;
+        out = malloc(len + 1);
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < len;) {
+                size_t n;
+
+                while (s[i] == '/')
+                        i++;
+                n = strcspn(s + i, "/");
+                if (n == 0)
+                        break;
+                if ((n == 1 && s[i] == '.') || (n == 2 && s[i] == '.' && s[i + 1] == '.')) {
+                        free(out);
+                        return -EINVAL;
+                }
+                out[o++] = '/';
+                memcpy(out + o, s + i, n);
+                o += n;
+                i += n;
+        }
+        if (o == 0)
+                out[o++] = '/';
+        out[o] = '\0';
+        *ret = out;
+        return 0;
+}
+
+bool policy_path_covers(const char *parent, const char *path)
+{
+        size_t n = strlen(parent);
+
+        if (streq(parent, "/"))
+                return true;
+        return strncmp(parent, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool policy_env_name_valid(const char *s)
+{
+        if (!s[0] || (s[0] >= '0' && s[0] <= '9') || strlen(s) > 256)
+                return false;
+        for (const char *c = s; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '_'))
+                        return false;
+        return true;
+}
+
+bool policy_account_name_valid(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0 || n > 256)
+                return false;
+        return strcspn(s, "\t\n:/") == n; /* "domain users" (SSSD, winbind) has a space */
+}
+
+int policy_extract_word(const char *s, size_t *pos, char **ret, size_t *ret_start)
+{
+        size_t i = *pos, start, o = 0, quote_start = 0;
+        char quote = 0;
+        _cleanup_free_ char *w = NULL;
+
+        while (s[i] == ' ' || s[i] == '\t')
+                i++;
+        if (!s[i]) {
+                *pos = i;
+                return 0;
+        }
+        start = i;
+        w = malloc(strlen(s + i) + 1); /* a word is never longer than what is left */
+        if (!w)
+                return -ENOMEM;
+        for (;; i++) {
+                char c = s[i];
+
+                if (c == '\0') {
+                        if (quote) {
+                                *ret_start = quote_start;
+                                return -EINVAL; /* unterminated quote */
+                        }
+                        break;
+                }
+                if (quote == '\'') {
+                        if (c == '\'')
+                                quote = 0;
+                        else
+                                w[o++] = c;
+                        continue;
+                }
+                if (c == '\\') {
+                        switch (s[i + 1]) {
+                        case '\\':
+                        case '"':
+                        case '\'':
+                        case ' ':
+                                w[o++] = s[i + 1];
+                                break;
+                        case 't':
+                                w[o++] = '\t';
+                                break;
+                        case 'n':
+                                w[o++] = '\n';
+                                break;
+                        default:
+                                *ret_start = i;
+                                return -EINVAL;
+                        }
+                        i++;
+                        continue;
+                }
+                if (quote == '"') {
+                        if (c == '"')
+                                quote = 0;
+                        else
+                                w[o++] = c;
+                        continue;
+                }
+                if (c == ' ' || c == '\t')
+                        break;
+                if (c == '"' || c == '\'') {
+                        quote = c;
+                        quote_start = i;
+                } else
+                        w[o++] = c;
+        }
+        w[o] = '\0';
+        *pos = i;
+        *ret_start = start;
+        *ret = TAKE_PTR(w);
+        return 1;
+}
+
+int policy_write_word(FILE *f, const char *s)
+{
+        bool plain = s[0] != '\0' && strcspn(s, " \t\n\"'\\") == strlen(s);
+
+        if (plain)
+                return fputs(s, f) < 0 ? -EIO : 0;
+        if (fputc('"', f) == EOF)
+                return -EIO;
+        for (const char *c = s; *c; c++) {
+                int r;
+
+                switch (*c) {
+                case '"':
+                        r = fputs("\\\"", f);
+                        break;
+                case '\\':
+                        r = fputs("\\\\", f);
+                        break;
+                case '\n':
+                        r = fputs("\\n", f);
+                        break;
+                case '\t':
+                        r = fputs("\\t", f);
+                        break;
+                default:
+                        r = fputc(*c, f);
+                        break;
+                }
+                if (r == EOF)
+                        return -EIO;
+        }
+        return fputc('"', f) == EOF ? -EIO : 0;
+}
+
+size_t policy_utf8_len(const unsigned char *s, size_t n)
+{
+        uint32_t cp;
+        size_t len;
+
+        if (n == 0)
+                return 0;
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+                len = 2;
+                cp = s[0] & 0x1f;
+        } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+                len = 3;
+                cp = s[0] & 0x0f;
+        } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+                len = 4;
+                cp = s[0] & 0x07;
+        } else {
+                return 0;
+        }
+        if (n < len)
+                return 0;
+        for (size_t i = 1; i < len; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+                return 0; /* overlong, out of range or a UTF-16 surrogate */
+        return len;
+}

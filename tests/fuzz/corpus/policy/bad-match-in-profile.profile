@@ -1,0 +1,4 @@
+[Sandbox]
+PrivateTmp=yes
+[Match]
+User=alice
