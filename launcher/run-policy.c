@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -205,10 +206,14 @@ int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, str
         if (policy_is_set(eff, POLICY_CAPABILITY_BOUNDING_SET) &&
             (spec->keep_caps & ~eff->capability_bounding_set)) {
                 int cap = __builtin_ctzll(spec->keep_caps & ~eff->capability_bounding_set);
+                char name[64];
+
+                snprintf(name, sizeof(name), "%s", cap_name(cap) ? cap_name(cap) : "?");
+                for (char *c = name; *c; c++)
+                        *c = (char)toupper((unsigned char)*c);
                 return sb_error_set(
                     e, -EPERM, "capability CAP_%s is outside CapabilityBoundingSet= set by %s",
-                    cap_name(cap) ? cap_name(cap) : "?",
-                    origin_of(eff, POLICY_CAPABILITY_BOUNDING_SET, where, sizeof(where)));
+                    name, origin_of(eff, POLICY_CAPABILITY_BOUNDING_SET, where, sizeof(where)));
         }
 
         /* Binds: everything the effective policy binds (already cut down to what the ceiling

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Install dependencies, build, and run a sandboxed demo as an unprivileged user: the command
-# inside reports what it can see and do.
+# Install dependencies, build and install sandbox (with its shipped default policy), then run a
+# sandboxed demo as an unprivileged user: the command inside reports what it can see and do.
 #
 # Usage (as root on Debian 12, from the source tree): scripts/demo.sh
-# As root the demo runs as the user "sandbox-demo" (created if missing); otherwise as yourself.
+# As root it installs into /usr/local (meson install) and runs the demo as the user
+# "sandbox-demo" (created if missing); otherwise it runs the build tree's binary as yourself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,16 +13,17 @@ scripts/deps.sh
 [[ -f build/build.ninja ]] || meson setup build >/dev/null
 meson compile -C build >/dev/null
 
-stage=$(mktemp -d /tmp/sandbox-demo.XXXXXX)
-trap 'rm -rf -- "$stage"' EXIT
-chmod 0755 "$stage"
-install -m 0755 build/launcher/sandbox "$stage/sandbox"
-
 runas=()
 if [[ $EUID -eq 0 ]]; then
+	meson install -C build --quiet
+	sbx=$(meson introspect build --installed | python3 -c 'import json,sys; print(next(v for k,v in json.load(sys.stdin).items() if k.endswith("/launcher/sandbox")))')
 	id -u sandbox-demo >/dev/null 2>&1 || useradd --create-home --shell /bin/sh sandbox-demo
 	runas=(setpriv --reuid=sandbox-demo --regid=sandbox-demo --init-groups --)
+else
+	sbx=$PWD/build/launcher/sandbox
 fi
+echo "== the effective policy for the demo user (sandbox policy show)"
+(cd / && "${runas[@]}" "$sbx" policy show)
 
 # The demo script runs inside the sandbox; it is passed as an argument, not built from input.
 inside='
@@ -38,6 +40,10 @@ unshare -U true 2>/dev/null && echo "made a user namespace!" || echo "cannot mak
 '
 echo "== sandbox run -- sh -c DEMO"
 cd /
-"${runas[@]}" "$stage/sandbox" run --hostname demo -- sh -c "$inside"
+"${runas[@]}" "$sbx" run --hostname demo -- sh -c "$inside"
 echo "== exit status of a command killed by SIGKILL inside:"
-"${runas[@]}" "$stage/sandbox" run -- sh -c 'kill -KILL $$' || echo "exit status $?"
+"${runas[@]}" "$sbx" run -- sh -c 'kill -KILL $$' || echo "exit status $?"
+echo "== a capability outside the default policy's CapabilityBoundingSet= is refused:"
+"${runas[@]}" "$sbx" run --cap-add CAP_SYS_ADMIN -- true || echo "exit status $?"
+echo "== the shipped python3 profile (sandbox run python3):"
+"${runas[@]}" "$sbx" run python3 -c 'import os, socket; print("python in", os.uname().nodename, "- network interfaces:", [n for _, n in socket.if_nameindex()])'
