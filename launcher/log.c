@@ -5,7 +5,7 @@
 
 #include "log.h"
 
-static void log_va(int err, const char *fmt, va_list ap)
+_printf_(2, 0) static void log_va(int err, const char *fmt, va_list ap)
 {
         char buf[1024];
 

@@ -17,6 +17,7 @@
 #include "env.h"
 #include "exec-util.h"
 #include "fs-util.h"
+#include "cgroup.h"
 #include "log.h"
 #include "policy.h"
 #include "run-policy.h"
@@ -343,28 +344,36 @@ static int apply_env_args(struct sandbox_spec *spec, const struct policy *eff, c
         return 0;
 }
 
-/* The resource keys need a cgroup to be enforced; until one is set up, refuse rather than run
- * a limited sandbox unlimited. */
-static int check_limits_enforceable(const struct policy *eff)
+/* Which files set the limits: "MemoryMax= set by FILE:LINE, TasksMax= set by ...". */
+static const char *limit_origins(const struct policy *eff, char *buf, size_t size)
 {
         static const enum policy_key keys[] = {POLICY_MEMORY_MAX, POLICY_MEMORY_HIGH,
                                                POLICY_CPU_QUOTA,  POLICY_CPU_WEIGHT,
                                                POLICY_TASKS_MAX,  POLICY_IO_WEIGHT};
+        size_t n = 0;
 
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                _cleanup_free_ char *v = NULL;
+        buf[0] = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(keys) && n < size; i++) {
+                const struct policy_origin *o = &eff->origin[keys[i]];
+                int w;
 
                 if (!policy_is_set(eff, keys[i]))
                         continue;
-                v = policy_format_value(eff, keys[i]);
-                log_error("run: %s=%s (set by %s:%u) cannot be enforced: resource limits need "
-                          "systemd's user manager or a delegated cgroup v2 subtree, and this "
-                          "sandbox would otherwise run unlimited",
-                          policy_key_name(keys[i]), v ? v : "?",
-                          policy_origin_file(&eff->origin[keys[i]]), eff->origin[keys[i]].line);
-                return -EOPNOTSUPP;
+                w = snprintf(buf + n, size - n, "%s%s= set by %s:%u", n ? ", " : "",
+                             policy_key_name(keys[i]), policy_origin_file(o), o->line);
+                if (w < 0)
+                        break;
+                n += (size_t)w;
         }
-        return 0;
+        return buf[0] ? buf : "no limit set";
+}
+
+/* A scope's name for a command that is not an app: its base name (sandbox-python3-ID.scope). */
+static const char *scope_name(const char *command)
+{
+        const char *slash = strrchr(command, '/');
+
+        return slash && slash[1] ? slash + 1 : command;
 }
 
 static int build_argv(struct sandbox_spec *spec, const struct run_policy *rp, const char *app,
@@ -393,6 +402,8 @@ int verb_run(int argc, char **argv)
         _cleanup_(run_policy_done) struct run_policy rp = {};
         _cleanup_strv_free_ char **groups = NULL;
         _cleanup_free_ char *user_dir = NULL;
+        _cleanup_scope_free_ struct scope *scope = NULL;
+        struct limits limits = LIMITS_NONE;
         const char *app = NULL;
         struct sb_error e = {};
         pid_t parent = getppid();
@@ -418,9 +429,18 @@ int verb_run(int argc, char **argv)
         r = run_policy_resolve(spec.user_name, groups, NULL, user_dir, app, args.flags, &rp, &e);
         if (r < 0)
                 return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
-        r = check_limits_enforceable(rp.effective);
-        if (r < 0)
-                return EXIT_LAUNCHER_ERROR;
+        /* Limits: the launcher moves itself into a transient scope of the systemd manager (or a
+         * delegated cgroup v2 subtree) before it clones the sandbox; a limit that cannot be
+         * enforced stops the run rather than letting it go on unlimited. */
+        r = limits_from_policy(rp.effective, NULL, &limits, &e);
+        if (r >= 0)
+                r = cgroup_scope_enter(app ? app : scope_name(argv[optind]), &limits, &scope, &e);
+        if (r < 0) {
+                char origins[512];
+                return log_error("run: %s (%s)", e.msg,
+                                 limit_origins(rp.effective, origins, sizeof(origins))),
+                       EXIT_LAUNCHER_ERROR;
+        }
 
         r = base_environment(&spec);
         if (r < 0)
@@ -450,5 +470,12 @@ int verb_run(int argc, char **argv)
         r = container_run(&spec, &status, &e);
         if (r < 0)
                 log_error("%s", e.msg);
+        if (status == 128 + SIGKILL && scope && scope_oom_killed(scope)) {
+                char size[LIMITS_SIZE_STRING_MAX];
+                log_error("out of memory: MemoryMax=%s reached",
+                          limits.memory_max != LIMIT_UNSET
+                              ? limits_format_size(limits.memory_max, size)
+                              : "(of an enclosing unit)");
+        }
         return status;
 }

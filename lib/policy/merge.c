@@ -411,9 +411,11 @@ static int stack_syscalls(struct policy *r, const struct policy *a, const struct
                                 pick[n++] = x->names[i];
                 s.allow_list = true;
         } else if (!x->allow_list && !y->allow_list) {
-                memcpy(pick, x->names, x->n * sizeof(char *)); /* union */
-                memcpy(pick + x->n, y->names, y->n * sizeof(char *));
-                n = x->n + y->n;
+                /* union (memcpy() from a NULL names with n == 0 would be undefined) */
+                for (size_t i = 0; i < x->n; i++)
+                        pick[n++] = x->names[i];
+                for (size_t i = 0; i < y->n; i++)
+                        pick[n++] = y->names[i];
         } else {
                 /* allowed by the allow-list and not denied by the deny-list */
                 const struct policy_syscalls *allow = x->allow_list ? x : y;

@@ -283,13 +283,37 @@ static int parse_caps(struct parser *ps, enum policy_key k, const char *value, s
         return 0;
 }
 
+/* A growing array of borrowed names (group members are static, words are kept in owned). */
+struct name_list {
+        const char **v;
+        size_t n, cap;
+};
+
+static int name_list_add(struct name_list *l, const char *s)
+{
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 64;
+                const char **v = reallocarray(l->v, cap, sizeof(char *));
+                if (!v)
+                        return -ENOMEM;
+                l->v = v;
+                l->cap = cap;
+        }
+        l->v[l->n++] = s;
+        return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+        return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int parse_syscalls(struct parser *ps, enum policy_key k, const char *value, size_t voff)
 {
         struct policy_syscalls *cur = policy_field(ps->p, k);
-        _cleanup_strv_free_ char **names = NULL;
-        _cleanup_free_ char **merged = NULL;
+        struct name_list add = {}, owned = {}, merged = {};
         char **set = NULL;
-        size_t n, n_set = 0, m = 0, skip, woff = 0;
+        size_t n_set = 0, skip, woff = 0, u = 0;
         bool invert, allow;
         int r;
 
@@ -300,59 +324,82 @@ static int parse_syscalls(struct parser *ps, enum policy_key k, const char *valu
                 const struct policy_syscall_group *g;
 
                 r = next_word(ps, &w, &word, &woff);
-                if (r < 0)
-                        return r;
-                if (r == 0)
+                if (r <= 0)
                         break;
                 if (word[0] == '@') {
                         g = policy_syscall_group_find(word);
-                        if (!g)
-                                return fail(ps, woff, -EINVAL,
-                                            "unknown system call group \"%s\" in %s=", word,
-                                            policy_keys[k].name);
-                        for (const char *const *x = g->members; *x; x++)
-                                if (strv_extend(&names, *x) < 0)
-                                        return fail(ps, woff, -ENOMEM, "out of memory");
-                        continue;
+                        if (!g) {
+                                r = fail(ps, woff, -EINVAL,
+                                         "unknown system call group \"%s\" in %s=", word,
+                                         policy_keys[k].name);
+                                break;
+                        }
+                        for (const char *const *x = g->members; r >= 0 && *x; x++)
+                                r = name_list_add(&add, *x);
+                } else if (!policy_syscall_name_valid(word)) {
+                        r = fail(ps, woff, -EINVAL, "unknown system call \"%s\" in %s=", word,
+                                 policy_keys[k].name);
+                        break;
+                } else {
+                        r = name_list_add(&owned, word);
+                        if (r >= 0) {
+                                const char *name = TAKE_PTR(word); /* owned now */
+                                r = name_list_add(&add, name);
+                        }
                 }
-                if (!policy_syscall_name_valid(word))
-                        return fail(ps, woff, -EINVAL, "unknown system call \"%s\" in %s=", word,
-                                    policy_keys[k].name);
-                if (strv_consume(&names, word) < 0)
-                        return fail(ps, woff, -ENOMEM, "out of memory");
-                word = NULL; /* owned by the list now */
+                if (r < 0) {
+                        r = fail(ps, woff, r, "out of memory");
+                        break;
+                }
         }
-        n = strv_length(names);
+        if (r < 0)
+                goto finish;
+
+        /* sorted and unique, so what follows is n log n however often a group is repeated */
+        if (add.n > 0)
+                qsort(add.v, add.n, sizeof(char *), cmp_name);
+        for (size_t i = 0; i < add.n; i++)
+                if (u == 0 || !streq(add.v[u - 1], add.v[i]))
+                        add.v[u++] = add.v[i];
+        add.n = u;
 
         if (!policy_is_set(ps->p, k)) {
                 /* The first assignment decides: an allow-list, or with "~" a deny-list. */
                 allow = !invert;
-                r = policy_names_to_set(names, n, &set, &n_set);
+                r = policy_names_to_set((char *const *)add.v, add.n, &set, &n_set);
         } else if (cur->allow_list == !invert) {
                 /* same polarity as the first assignment: add to the set */
                 allow = cur->allow_list;
-                merged = calloc(cur->n + n + 1, sizeof(char *));
-                if (!merged)
-                        return fail(ps, voff, -ENOMEM, "out of memory");
-                memcpy(merged, cur->names, cur->n * sizeof(char *));
-                memcpy(merged + cur->n, names, n * sizeof(char *));
-                r = policy_names_to_set(merged, cur->n + n, &set, &n_set);
+                for (size_t i = 0; r >= 0 && i < cur->n; i++)
+                        r = name_list_add(&merged, cur->names[i]);
+                for (size_t i = 0; r >= 0 && i < add.n; i++)
+                        r = name_list_add(&merged, add.v[i]);
+                if (r >= 0)
+                        r = policy_names_to_set((char *const *)merged.v, merged.n, &set, &n_set);
         } else {
                 /* the other polarity takes names away again (systemd) */
                 allow = cur->allow_list;
-                merged = calloc(cur->n + 1, sizeof(char *));
-                if (!merged)
-                        return fail(ps, voff, -ENOMEM, "out of memory");
-                for (size_t i = 0; i < cur->n; i++)
-                        if (strv_find(names, cur->names[i]) < 0)
-                                merged[m++] = cur->names[i];
-                r = policy_names_to_set(merged, m, &set, &n_set);
+                for (size_t i = 0; r >= 0 && i < cur->n; i++)
+                        if (add.n == 0 ||
+                            !bsearch(&cur->names[i], add.v, add.n, sizeof(char *), cmp_name))
+                                r = name_list_add(&merged, cur->names[i]);
+                if (r >= 0)
+                        r = policy_names_to_set((char *const *)merged.v, merged.n, &set, &n_set);
         }
-        if (r < 0)
-                return fail(ps, voff, r, "out of memory");
+        if (r < 0) {
+                r = fail(ps, voff, r, "out of memory");
+                goto finish;
+        }
         policy_syscalls_clear(cur);
         *cur = (struct policy_syscalls){.allow_list = allow, .names = set, .n = n_set};
-        return 0;
+        r = 0;
+finish:
+        for (size_t i = 0; i < owned.n; i++)
+                free((char *)owned.v[i]);
+        free(owned.v);
+        free(add.v);
+        free(merged.v);
+        return r;
 }
 
 static int parse_namespaces(struct parser *ps, enum policy_key k, const char *value, size_t voff)

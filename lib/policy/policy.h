@@ -307,7 +307,11 @@ int policy_stack(const struct policy *a, const struct policy *b, const struct po
                  struct policy **ret);
 
 /* Is every value layer sets at least as restrictive as what ceiling allows? 0, or -EPERM with a
- * message naming the key, the value and where layer and ceiling set it; -ENOMEM. */
+ * message naming the key, the value and where layer and ceiling set it; -ENOMEM. A layer is held
+ * to what it effectively asks for: a ReadWritePaths= entry its own ReadOnlyPaths= overrules, or an
+ * AmbientCapabilities= entry outside its own CapabilityBoundingSet=, asks for nothing; likewise
+ * the ceiling grants no ambient capability outside its bounding set. A percentage is compared
+ * with an absolute value after resolving it against sys. */
 int policy_check(const struct policy *ceiling, const struct policy *layer,
                  const struct policy_system *sys, struct sb_error *e);
 
@@ -321,12 +325,15 @@ enum policy_access {
         POLICY_ACCESS_READ_WRITE,
 };
 /* How much of the host's data at path (absolute, canonical) p lets the sandbox use at that same
- * path: the most specific rule among ProtectSystem= (strict counts as "/" read-only, /dev /proc
- * /sys included, erring on the safe side), ProtectHome= (tmpfs counts as inaccessible: the real
- * home is hidden), PrivateTmp= (/tmp and /var/tmp: host data inaccessible), ReadWritePaths=,
- * ReadOnlyPaths=, InaccessiblePaths= decides; among equally specific rules the most restrictive.
- * Binds are not rules here: they are checked by their source. ret_key and ret_origin (both
- * optional) name the deciding rule; ret_key is _POLICY_KEY_MAX when no rule covers path. */
+ * path. Explicit rules (ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=): the most specific
+ * decides, among equally specific ones the most restrictive, so ReadWritePaths=/srv/data opens a
+ * hole in ProtectSystem=strict. Implied rules only ever take access away: ProtectSystem= (strict
+ * counts as "/" read-only, /dev /proc /sys included, erring on the safe side), ProtectHome=
+ * (tmpfs counts as inaccessible: the real home is hidden) and PrivateTmp= (/tmp and /var/tmp:
+ * host data inaccessible); where one covers path at least as deeply as the deciding explicit
+ * rule, the more restrictive of the two counts. Binds are not rules here: they are checked by
+ * their source. ret_key and ret_origin (both optional) name the deciding rule; ret_key is
+ * _POLICY_KEY_MAX when no rule covers path. */
 enum policy_access policy_path_access(const struct policy *p, const char *path,
                                       enum policy_key *ret_key, struct policy_origin *ret_origin);
 
@@ -387,9 +394,10 @@ int policy_resolve(const struct policy_dirs *dirs, const struct policy_request *
  * for path and environment lists all entries joined by spaces. NULL when unset or on ENOMEM. */
 char *policy_format_value(const struct policy *p, enum policy_key key);
 
-/* p as a policy file, each setting preceded by a "# FILE:LINE" comment naming its origin. The
- * text parses back (as the kind's file, effective policies as a profile) to an equal policy.
- * 0 or -EIO. */
+/* p as a policy file, each setting preceded by a "# FILE:LINE" comment naming its origin; long
+ * lists are wrapped over several lines of their key. The text parses back (as the kind's file,
+ * effective policies as a profile) to an equal policy, unless one value's quoted form is longer
+ * than POLICY_LINE_MAX (the fuzzer holds it to exactly that). 0 or -EIO. */
 int policy_write_text(const struct policy *p, FILE *f);
 /* p as one JSON object: {"Key": {"value": ..., "file": ..., "line": N}, ...}; list entries carry
  * their own file and line. Strings are escaped per RFC 8259; invalid UTF-8 (file names) becomes

@@ -103,7 +103,7 @@ chmod 0644 "$POLDIR/51-sbx-test.policy"
 if [[ ! -d /run/systemd/system ]]; then
 	out=$(run -- true 2>&1); rc=$?
 	check "MemoryMax= that cannot be enforced stops a member's sandbox (125)" 125 "$rc"
-	check_match "saying which key, which file and why" "MemoryMax=512M.*51-sbx-test.policy:5.*cannot be enforced" "$out"
+	check_match "saying which key, why, and which file set it" "cannot enforce MemoryMax=512M.*MemoryMax= set by $POLDIR/51-sbx-test.policy:5" "$out"
 fi
 check "a non-member is not limited" 0 "$(other "$SBX" run -- true >/dev/null 2>&1; echo $?)"
 out=$(run --memory-max 1G -- true 2>&1); rc=$?

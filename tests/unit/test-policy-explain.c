@@ -15,6 +15,16 @@
 
 static const struct policy_system sys = {.memory_bytes = UINT64_C(8) << 30, .tasks_max = 10000};
 
+/* Print s as TAP diagnostics: "# " before every line. */
+static void diag(const char *s)
+{
+        while (s && *s) {
+                size_t n = strcspn(s, "\n");
+                printf("# %.*s\n", (int)n, s);
+                s += n + (s[n] == '\n');
+        }
+}
+
 static struct policy *parse_kind(const char *name, const char *text, enum policy_file_kind kind)
 {
         struct sb_error e = {};
@@ -86,7 +96,7 @@ static void assert_round_trip(const struct policy *p)
         ASSERT_TRUE(text);
         q = parse_kind("round-trip", text, kind);
         if (!q || !policy_equal(p, q))
-                printf("# text was:\n%s", text);
+                diag(text);
         ASSERT_TRUE(q);
         ASSERT_TRUE(policy_equal(p, q));
         policy_free(q);
@@ -326,8 +336,8 @@ TEST(round_trip_edge_cases)
             "[Sandbox]\nRestrictNamespaces=no\n",
             "[Sandbox]\nEnvironment=\"A=line\\nbreak\" \"B=tab\\there\" 'C=\"q\"' D=\\\\ E=\n",
             "[Sandbox]\nReadWritePaths=\"/with space/and\\\"quote\" -/x\\ y\n",
-            "[App]\nDescription=  free text: \"quotes\", \\backslashes\\ and # hashes  \n"
-            "Exec=/bin/sh -c \"echo 'hi there'\" \"\"\n",
+            ("[App]\nDescription=  free text: \"quotes\", \\backslashes\\ and # hashes  \n"
+             "Exec=/bin/sh -c \"echo 'hi there'\" \"\"\n"),
             "[Resources]\nMemoryMax=0\nMemoryHigh=1\nTasksMax=infinity\nCPUQuota=0.01%\n",
             "[Resources]\nMemoryMax=15E\nCPUQuota=1000000%\nIOWeight=10000\n",
         };
@@ -338,6 +348,39 @@ TEST(round_trip_edge_cases)
                 ASSERT_TRUE(p);
                 assert_round_trip(p);
         }
+}
+
+TEST(text_wraps_long_lists)
+{
+        char text[4096], *s = text;
+        _cleanup_free_ char *out = NULL;
+        struct policy *p;
+        unsigned deny_lines = 0, user_lines = 0;
+
+        s += sprintf(s, "[Match]\nUser=");
+        for (int i = 0; i < 40; i++)
+                s += sprintf(s, "%s\"user number %d\"", i ? " " : "", i);
+        s +=
+            sprintf(s, "\n[Sandbox]\nSystemCallFilter=~@mount @module @reboot @swap @raw-io @clock "
+                       "@cpu-emulation @debug @obsolete @keyring bpf userfaultfd "
+                       "open_by_handle_at perf_event_open kcmp\n");
+        p = parse_kind("wrap.policy", text, POLICY_KIND_POLICY);
+        ASSERT_TRUE(p);
+        out = text_of(p);
+        ASSERT_TRUE(out);
+        for (const char *l = out; *l;) {
+                size_t n = strcspn(l, "\n");
+                ASSERT_TRUE(n <= 100);
+                deny_lines += strncmp(l, "SystemCallFilter=~", 18) == 0;
+                user_lines += strncmp(l, "User=", 5) == 0;
+                l += n + (l[n] == '\n');
+        }
+        /* every continuation line keeps the deny polarity; no comment between them */
+        ASSERT_TRUE(deny_lines >= 2);
+        ASSERT_FALSE(strstr(out, "SystemCallFilter=@") || strstr(out, "SystemCallFilter=b"));
+        ASSERT_TRUE(user_lines >= 5);
+        assert_round_trip(p);
+        policy_free(p);
 }
 
 TEST(flags_round_trip)
@@ -365,7 +408,7 @@ TEST(json_output)
         json = json_of(p);
         ASSERT_TRUE(json);
         if (!json_valid(json))
-                printf("# %s", json);
+                diag(json);
         ASSERT_TRUE(json_valid(json));
         ASSERT_TRUE(strstr(json, "\"MemoryMax\": {\"value\": \"2G\", \"file\": \""));
         ASSERT_TRUE(strstr(json, "good/students.policy\", \"line\": 6}"));
@@ -397,7 +440,7 @@ TEST(json_escaping)
         ASSERT_TRUE(p);
         json = json_of(p);
         ASSERT_TRUE(json);
-        printf("# %s", json);
+        diag(json);
         ASSERT_TRUE(json_valid(json));
         ASSERT_TRUE(strstr(json, "\"file\": \"/tmp/we\\\"ird\\\\na\\nme\\u0001\\ufffd\xc3\xa9"
                                  ".profile\""));

@@ -360,10 +360,8 @@ TEST(trust_owner)
         struct policy *p = NULL;
         struct sb_error e = {};
 
-        if (getuid() != 0) {
-                printf("# not root: ownership refusal not exercised\n");
-                return;
-        }
+        if (getuid() != 0)
+                TEST_SKIP_CASE("not root: ownership refusal not exercised");
         setup();
         snprintf(path, sizeof(path), "%s/policy.d/40-owned.policy", admin);
         put(admin, "policy.d/40-owned.policy", "[Resources]\nTasksMax=5\n");

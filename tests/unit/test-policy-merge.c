@@ -16,6 +16,30 @@ static const struct policy_system sys = {
     .tasks_max = 10000,
 };
 
+/* Print s as TAP diagnostics: "# " before every line. */
+static void diag(const char *s)
+{
+        while (s && *s) {
+                size_t n = strcspn(s, "\n");
+                printf("# %.*s\n", (int)n, s);
+                s += n + (s[n] == '\n');
+        }
+}
+
+static void diag_policy(const struct policy *p)
+{
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        if (!f)
+                return;
+        policy_write_text(p, f);
+        fclose(f);
+        diag(buf);
+        free(buf);
+}
+
 static struct policy *parse(const char *name, const char *text)
 {
         struct sb_error e = {};
@@ -169,6 +193,20 @@ TEST(refuse_sets)
         ASSERT_ACCEPTED(c, "[Sandbox]\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n");
         ASSERT_REFUSED("", "[Sandbox]\nAmbientCapabilities=CAP_KILL\n",
                        "CAP_KILL is not granted (the ceiling sets no AmbientCapabilities=)");
+        /* an ambient grant the ceiling's own bounding set drops is no grant */
+        ASSERT_REFUSED(
+            "[Sandbox]\nCapabilityBoundingSet=CAP_CHOWN\n"
+            "AmbientCapabilities=CAP_KILL CAP_CHOWN\n",
+            "[Sandbox]\nAmbientCapabilities=CAP_KILL\n",
+            "user.profile:2: AmbientCapabilities=CAP_KILL asks for more",
+            "CAP_KILL is not in CapabilityBoundingSet=CAP_CHOWN, set at ceiling.policy:2");
+        ASSERT_ACCEPTED("[Sandbox]\nCapabilityBoundingSet=CAP_CHOWN\n"
+                        "AmbientCapabilities=CAP_KILL CAP_CHOWN\n",
+                        "[Sandbox]\nAmbientCapabilities=CAP_CHOWN\n");
+        /* nor is one outside the layer's own bounding set a request */
+        ASSERT_ACCEPTED("[Sandbox]\nAmbientCapabilities=CAP_CHOWN\n",
+                        "[Sandbox]\nCapabilityBoundingSet=CAP_CHOWN\n"
+                        "AmbientCapabilities=CAP_CHOWN CAP_KILL\n");
         ASSERT_REFUSED(c, "[Sandbox]\nSystemCallFilter=read write ptrace\n",
                        "ptrace is denied by SystemCallFilter=~", "ceiling.policy:4");
         ASSERT_ACCEPTED(c, "[Sandbox]\nSystemCallFilter=read write\n");
@@ -631,9 +669,9 @@ TEST(property_tighten_never_loosens)
                 q = policy_tighten(r, layer, &sys, &again, &e);
                 if (q < 0) {
                         printf("# %s\n", e.msg);
-                        policy_write_text(ceiling, stdout);
-                        policy_write_text(layer, stdout);
-                        policy_write_text(r, stdout);
+                        diag_policy(ceiling);
+                        diag_policy(layer);
+                        diag_policy(r);
                 }
                 ASSERT_OK(q);
                 assert_no_looser(again, r, false);
