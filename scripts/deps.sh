@@ -7,8 +7,10 @@ set -euo pipefail
 build_pkgs=(gcc meson ninja-build pkg-config libseccomp-dev libcap-dev libcap-ng-dev
 	libsystemd-dev libpam0g-dev)
 # What the tests drive: uidmap (newuidmap), util-linux/bsdutils (unshare, setpriv, script),
-# iproute2 (ip), procps (pgrep), passwd (useradd), clang-format (style check).
-test_pkgs=(uidmap util-linux bsdutils iproute2 procps passwd clang-format python3)
+# iproute2 (ip), procps (pgrep), passwd (useradd), clang-format (style check), openssh
+# (a real sshd and client for the PAM tests), binutils (nm), libpam-runtime (pam-auth-update).
+test_pkgs=(uidmap util-linux bsdutils iproute2 procps passwd clang-format python3
+	openssh-server openssh-client binutils libpam-modules libpam-runtime)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == --test ]] && want+=("${test_pkgs[@]}")

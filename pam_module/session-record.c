@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "session-record.h"
+
+static int open_root_dir(int parent, const char *name, const char *path, struct sb_error *e)
+{
+        _cleanup_close_ int fd = -EBADF;
+        bool created = true;
+        struct stat st;
+
+        if (mkdirat(parent, name, 0755) < 0) {
+                if (errno != EEXIST)
+                        return sb_error_set(e, -errno, "cannot create %s: %m", path);
+                created = false;
+        }
+        fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return sb_error_set(e, -errno, "cannot open %s: %m", path);
+        if (created && fchmod(fd, 0755) < 0) /* whatever the caller's umask */
+                return sb_error_set(e, -errno, "cannot set the mode of %s: %m", path);
+        if (fstat(fd, &st) < 0)
+                return sb_error_set(e, -errno, "cannot stat %s: %m", path);
+        if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+                return sb_error_set(e, -EPERM,
+                                    "refusing %s: it must be owned by root and writable by no one "
+                                    "else",
+                                    path);
+        return TAKE_FD(fd);
+}
+
+int record_dir_open(struct sb_error *e)
+{
+        _cleanup_close_ int run = -EBADF, sandbox = -EBADF;
+
+        run = open("/run", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (run < 0)
+                return sb_error_set(e, -errno, "cannot open /run: %m");
+        sandbox = open_root_dir(run, "sandbox", "/run/sandbox", e);
+        if (sandbox < 0)
+                return sandbox;
+        return open_root_dir(sandbox, "sessions", RECORD_DIR, e);
+}
+
+int record_name(const char *session, pid_t pid, char **ret)
+{
+        bool plain = session && session[0] && strlen(session) <= 64;
+
+        for (const char *c = session; plain && *c; c++)
+                plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                        (*c >= '0' && *c <= '9');
+        if (plain ? asprintf(ret, "%s.json", session) < 0
+                  : asprintf(ret, "pid-%d.json", (int)pid) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* A JSON string. User and service names come from NSS and PAM: escape what JSON needs escaped
+ * and, since JSON must be UTF-8, every byte outside ASCII too. */
+static void json_string(FILE *f, const char *s)
+{
+        if (!s) {
+                fputs("null", f);
+                return;
+        }
+        fputc('"', f);
+        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+                if (*c == '"' || *c == '\\')
+                        fprintf(f, "\\%c", *c);
+                else if (*c < 0x20 || *c >= 0x7f)
+                        fprintf(f, "\\u%04x", *c);
+                else
+                        fputc(*c, f);
+        }
+        fputc('"', f);
+}
+
+static void json_strv(FILE *f, char *const *l)
+{
+        fputc('[', f);
+        for (size_t i = 0; l && l[i]; i++) {
+                if (i > 0)
+                        fputs(", ", f);
+                json_string(f, l[i]);
+        }
+        fputc(']', f);
+}
+
+static int write_json(FILE *f, const struct record_info *i)
+{
+        fputs("{\"version\": 1, \"user\": ", f);
+        json_string(f, i->user);
+        fprintf(f, ", \"uid\": %u, \"service\": ", (unsigned)i->uid);
+        json_string(f, i->service);
+        fputs(", \"session\": ", f);
+        json_string(f, i->session);
+        fprintf(f, ", \"pid\": %d, \"opened\": %lld,\n \"policy_files\": ", (int)i->pid,
+                (long long)time(NULL));
+        json_strv(f, i->policy_files);
+        fputs(",\n \"applied\": ", f);
+        json_strv(f, i->applied);
+        fputs(",\n \"policy\": ", f);
+        if (policy_write_json(i->policy, f) < 0)
+                return -EIO;
+        fputs("}\n", f);
+        return ferror(f) ? -EIO : 0;
+}
+
+/* Removes the temporary file unless it was renamed into place. */
+struct pending {
+        int dir_fd;
+        char name[128];
+        bool armed;
+};
+
+static void pending_done(struct pending *p)
+{
+        if (p->armed)
+                (void)unlinkat(p->dir_fd, p->name, 0);
+}
+
+int record_write(int dir_fd, const char *name, const struct record_info *info, struct sb_error *e)
+{
+        _cleanup_(pending_done) struct pending tmp = {.dir_fd = dir_fd};
+        _cleanup_close_ int fd = -EBADF;
+        FILE *f;
+        int r;
+
+        snprintf(tmp.name, sizeof(tmp.name), ".#%.80s.%d", name, (int)getpid());
+        /* A leftover of a crashed process with our pid: never ours to trust, remove it. */
+        (void)unlinkat(dir_fd, tmp.name, 0);
+        fd = openat(dir_fd, tmp.name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return sb_error_set(e, -errno, "cannot create %s/%s: %m", RECORD_DIR, tmp.name);
+        tmp.armed = true;
+        if (fchmod(fd, 0644) < 0) /* whatever the caller's umask */
+                return sb_error_set(e, -errno, "cannot set the mode of %s/%s: %m", RECORD_DIR,
+                                    tmp.name);
+        f = fdopen(fd, "w");
+        if (!f)
+                return sb_error_set(e, -errno, "cannot write %s/%s: %m", RECORD_DIR, tmp.name);
+        TAKE_FD(fd); /* f owns it now */
+        r = write_json(f, info);
+        if (fclose(f) != 0 && r >= 0)
+                r = negative_errno();
+        if (r < 0)
+                return sb_error_set(e, r, "cannot write %s/%s: %m", RECORD_DIR, tmp.name);
+        if (renameat(dir_fd, tmp.name, dir_fd, name) < 0)
+                return sb_error_set(e, -errno, "cannot rename %s/%s to %s: %m", RECORD_DIR,
+                                    tmp.name, name);
+        tmp.armed = false;
+        return 0;
+}
+
+int record_remove(const char *name)
+{
+        _cleanup_close_ int fd = open(RECORD_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        if (unlinkat(fd, name, 0) < 0)
+                return -errno;
+        return 0;
+}
