@@ -14,6 +14,7 @@ static const struct {
 } verbs[] = {
     {"run", verb_run, "run a command in a new sandbox"},
     {"policy", verb_policy, "check policy files, show the effective policy"},
+    {"session", verb_session, "a login shell in a sandbox (sshd ForceCommand)"},
 };
 
 static int help(void)

@@ -4,3 +4,4 @@
 /* One file per verb; each returns the process exit status. argv[0] is the verb. */
 int verb_run(int argc, char **argv);
 int verb_policy(int argc, char **argv);
+int verb_session(int argc, char **argv);

@@ -150,6 +150,23 @@ check "~/.config/sandbox stays read-only under --bind HOME" "read-only" "$(tail 
 check "while the rest of the home is writable" "ok" "$(run --bind "$TEST_HOME" -- sh -c "touch '$TEST_HOME/y' && echo ok")"
 rm -f "$TEST_HOME/y"
 
+# sandbox session: the login shell in a container, under the same ceiling.
+as_user sh -c 'echo home-file > "$HOME/.session-marker"'
+check "sandbox session runs COMMAND as the user, in a pid namespace" "$TEST_USER sandbox" \
+	"$(run_session() { as_user "$SBX" session -- sh -c 'echo $(id -un) $(awk "/^Name:/ {print \$2}" /proc/1/status)'; }; run_session 2>&1)"
+check "a member's session has no network (PrivateNetwork=yes)" "lo" \
+	"$(as_user "$SBX" session -- awk -F: 'NR > 2 {gsub(/ /, "", $1); print $1}' /proc/net/dev 2>&1)"
+check "a non-member's session shares the host network" "$(other readlink /proc/self/ns/net)" \
+	"$(other "$SBX" session -- readlink /proc/self/ns/net 2>&1)"
+check "the session sees the user's home" "home-file" "$(as_user "$SBX" session -- sh -c 'cat "$HOME/.session-marker"' 2>&1)"
+check "SSH_ORIGINAL_COMMAND runs through the login shell" "from ssh 4" \
+	"$(SANDBOX_TEST_EXTRA_ENV='SSH_ORIGINAL_COMMAND=echo from ssh $((2+2))' as_user "$SBX" session 2>&1)"
+printf '[Match]\nGroup=sbx-students\n\n[Sandbox]\nProtectHome=read-only\n' >"$POLDIR/51-sbx-test.policy"
+chmod 0644 "$POLDIR/51-sbx-test.policy"
+check "under ProtectHome=read-only the session's home is read-only" "read-only" \
+	"$(as_user "$SBX" session -- sh -c 'touch "$HOME/x" 2>/dev/null && echo writable || echo read-only' 2>&1)"
+rm -f "$POLDIR/51-sbx-test.policy" "$TEST_HOME/.session-marker"
+
 # InaccessiblePaths= hides what a bind would show.
 mkdir -p "$STAGE/user/secret" && echo s >"$STAGE/user/secret/key" && chown -R "$TEST_USER": "$STAGE/user"
 printf '[Match]\nGroup=sbx-students\n\n[Sandbox]\nInaccessiblePaths=%s/user/secret\n' "$STAGE" >"$POLDIR/51-sbx-test.policy"
