@@ -15,6 +15,8 @@ static const struct {
     {"run", verb_run, "run a command in a new sandbox"},
     {"policy", verb_policy, "check policy files, show the effective policy"},
     {"session", verb_session, "a login shell in a sandbox (sshd ForceCommand)"},
+    {"image", verb_image, "list, unpack and prune the image layer cache"},
+    {"trust", verb_trust, "sign and verify OCI images (minisign format)"},
 };
 
 static int help(void)

@@ -5,3 +5,5 @@
 int verb_run(int argc, char **argv);
 int verb_policy(int argc, char **argv);
 int verb_session(int argc, char **argv);
+int verb_image(int argc, char **argv);
+int verb_trust(int argc, char **argv);

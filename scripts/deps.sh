@@ -5,12 +5,14 @@
 set -euo pipefail
 
 build_pkgs=(gcc meson ninja-build pkg-config libseccomp-dev libcap-dev libcap-ng-dev
-	libsystemd-dev libpam0g-dev)
+	libsystemd-dev libpam0g-dev libsodium-dev libarchive-dev libjansson-dev libssl-dev)
 # What the tests drive: uidmap (newuidmap), util-linux/bsdutils (unshare, setpriv, script),
 # iproute2 (ip), procps (pgrep), passwd (useradd), clang-format (style check), openssh
-# (a real sshd and client for the PAM tests), binutils (nm), libpam-runtime (pam-auth-update).
+# (a real sshd and client for the PAM tests), binutils (nm), libpam-runtime (pam-auth-update),
+# umoci, skopeo, minisign, busybox-static, zstd (real OCI images and signatures).
 test_pkgs=(uidmap util-linux bsdutils iproute2 procps passwd clang-format python3
-	openssh-server openssh-client binutils libpam-modules libpam-runtime)
+	openssh-server openssh-client binutils libpam-modules libpam-runtime
+	umoci skopeo minisign busybox-static zstd)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == --test ]] && want+=("${test_pkgs[@]}")

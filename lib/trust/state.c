@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trust-util.h"
+#include "trust.h"
+
+#define STATE_FILE_MAX    (8U * 1024U * 1024U)
+#define STATE_ENTRIES_MAX 100000U
+#define STATE_HEADER      "# sandbox trust state v1: NAME ENV run|seen VERSION MANIFEST\n"
+
+int trust_state_default_path(char **ret)
+{
+        const char *base = secure_getenv("XDG_STATE_HOME");
+        char *p;
+
+        if (base && base[0] == '/') {
+                if (asprintf(&p, "%s/sandbox/trust-state", base) < 0)
+                        return -ENOMEM;
+        } else {
+                const char *home = secure_getenv("HOME");
+                if (!home || home[0] != '/') {
+                        struct passwd *pw = getpwuid(geteuid());
+                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+                                return -ENOENT;
+                        home = pw->pw_dir;
+                }
+                if (asprintf(&p, "%s/.local/state/sandbox/trust-state", home) < 0)
+                        return -ENOMEM;
+        }
+        *ret = p;
+        return 0;
+}
+
+void trust_state_done(struct trust_state *s)
+{
+        if (!s)
+                return;
+        free(s->entries);
+        *s = (struct trust_state){};
+}
+
+static int parse_line(char *line, struct trust_state_entry *ret)
+{
+        char *f[6];
+        size_t n = 0;
+        uint64_t v = 0;
+
+        for (char *p = line;; p++) {
+                if (n == ELEMENTSOF(f))
+                        return -EBADMSG;
+                f[n++] = p;
+                p = strchr(p, '\t');
+                if (!p)
+                        break;
+                *p = '\0';
+        }
+        if (n != 5 || !trust_name_is_valid(f[0]) || !trust_env_is_valid(f[1]) ||
+            (!streq(f[2], "run") && !streq(f[2], "seen")) || !trust_digest_is_valid(f[4]))
+                return -EBADMSG;
+        if (f[3][0] == '\0' || strlen(f[3]) > 19 || (f[3][0] == '0' && f[3][1]) ||
+            strspn(f[3], "0123456789") != strlen(f[3]))
+                return -EBADMSG;
+        for (const char *c = f[3]; *c; c++)
+                v = v * 10 + (uint64_t)(*c - '0');
+        *ret = (struct trust_state_entry){.run = streq(f[2], "run"), .version = v};
+        strcpy(ret->name, f[0]);
+        strcpy(ret->env, f[1]);
+        strcpy(ret->digest, f[4]);
+        return 0;
+}
+
+static int state_parse(const char *path, char *data, struct trust_state *ret, struct sb_error *e)
+{
+        struct trust_state s = {};
+        unsigned line_no = 0;
+
+        for (char *line = data, *next; line && *line; line = next) {
+                char *nl = strchr(line, '\n');
+                struct trust_state_entry ent, *ne;
+
+                line_no++;
+                if (!nl) {
+                        trust_state_done(&s);
+                        return sb_error_set(e, -EBADMSG, "%s:%u: truncated line", path, line_no);
+                }
+                *nl = '\0';
+                next = nl + 1;
+                if (line[0] == '#')
+                        continue;
+                if (parse_line(line, &ent) < 0 || s.n >= STATE_ENTRIES_MAX) {
+                        trust_state_done(&s);
+                        return sb_error_set(e, -EBADMSG,
+                                            "%s:%u: malformed; delete the file to reset rollback "
+                                            "protection",
+                                            path, line_no);
+                }
+                ne = realloc(s.entries, (s.n + 1) * sizeof(*ne));
+                if (!ne) {
+                        trust_state_done(&s);
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+                }
+                s.entries = ne;
+                s.entries[s.n++] = ent;
+        }
+        *ret = s;
+        return 0;
+}
+
+int trust_state_load(const char *path, struct trust_state *ret, struct sb_error *e)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        if (fd < 0) {
+                if (errno == ENOENT) {
+                        *ret = (struct trust_state){};
+                        return 0;
+                }
+                return sb_error_set(e, -errno, "cannot open %s: %m", path);
+        }
+        r = trust_read_fd(fd, STATE_FILE_MAX, &data, &size, NULL);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s: %m", path);
+        if (memchr(data, '\0', size))
+                return sb_error_set(e, -EBADMSG, "%s: contains a NUL byte", path);
+        return state_parse(path, data, ret, e);
+}
+
+static const struct trust_state_entry *find(const struct trust_state *s, const char *name,
+                                            const char *env, bool run)
+{
+        for (size_t i = 0; s && i < s->n; i++)
+                if (s->entries[i].run == run && streq(s->entries[i].name, name) &&
+                    streq(s->entries[i].env, env))
+                        return &s->entries[i];
+        return NULL;
+}
+
+int trust_state_check(const struct trust_state *s, const struct trust_statement *st,
+                      enum trust_rollback mode, char **ret_warning, struct sb_error *e)
+{
+        const struct trust_state_entry *run, *seen;
+
+        *ret_warning = NULL;
+        if (mode == TRUST_ROLLBACK_OFF)
+                return 0;
+        run = find(s, st->name, st->env, true);
+        seen = find(s, st->name, st->env, false);
+        if (run && st->version < run->version)
+                return sb_error_set(e, -ESTALE,
+                                    "rollback: %s version %" PRIu64 " for %s is older than version "
+                                    "%" PRIu64 ", which already ran here",
+                                    st->name, st->version, st->env, run->version);
+        /* One version, two manifests: the signer (or its key) equivocates; neither is safe to
+         * prefer. */
+        for (int k = 0; k < 2; k++) {
+                const struct trust_state_entry *m = k == 0 ? run : seen;
+                if (m && st->version == m->version && !streq(st->manifest, m->digest))
+                        return sb_error_set(e, -ESTALE,
+                                            "rollback: %s version %" PRIu64 " for %s was signed "
+                                            "before for another manifest (%.19s...)",
+                                            st->name, st->version, st->env, m->digest);
+        }
+        if (seen && st->version < seen->version) {
+                char *w = NULL;
+
+                if (mode == TRUST_ROLLBACK_STRICT)
+                        return sb_error_set(e, -ESTALE,
+                                            "stale: %s version %" PRIu64 " for %s is superseded "
+                                            "by version %" PRIu64 ", seen here before",
+                                            st->name, st->version, st->env, seen->version);
+                if (asprintf(&w,
+                             "%s version %" PRIu64 " for %s is superseded by version %" PRIu64
+                             ", seen here before",
+                             st->name, st->version, st->env, seen->version) < 0)
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+                *ret_warning = w;
+        }
+        return 0;
+}
+
+static int raise_mark(struct trust_state *s, const struct trust_statement *st, bool run)
+{
+        struct trust_state_entry *m = (struct trust_state_entry *)find(s, st->name, st->env, run);
+
+        if (!m) {
+                struct trust_state_entry *ne = realloc(s->entries, (s->n + 1) * sizeof(*ne));
+                if (!ne)
+                        return -ENOMEM;
+                s->entries = ne;
+                m = &s->entries[s->n++];
+                *m = (struct trust_state_entry){.run = run};
+                strcpy(m->name, st->name);
+                strcpy(m->env, st->env);
+        } else if (m->version >= st->version)
+                return 0;
+        m->version = st->version;
+        strcpy(m->digest, st->manifest);
+        return 0;
+}
+
+static int mkdir_parents_of(const char *path)
+{
+        _cleanup_free_ char *p = strdup(path);
+        char *slash;
+
+        if (!p)
+                return -ENOMEM;
+        slash = strrchr(p, '/');
+        if (!slash || slash == p)
+                return 0;
+        *slash = '\0';
+        for (char *s = p + 1;; s++)
+                if (*s == '/' || *s == '\0') {
+                        char c = *s;
+                        *s = '\0';
+                        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+                                return -errno;
+                        *s = c;
+                        if (c == '\0')
+                                return 0;
+                }
+}
+
+int trust_state_record(const char *path, const struct trust_statement *st, bool run,
+                       struct sb_error *e)
+{
+        _cleanup_free_ char *lock_path = NULL, *dir = NULL, *text = NULL;
+        _cleanup_close_ int lock_fd = -EBADF, dir_fd = -EBADF;
+        struct trust_state s = {};
+        size_t text_size = 0;
+        const char *base;
+        FILE *f;
+        int r;
+
+        r = mkdir_parents_of(path);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot create the directory of %s: %m", path);
+        if (asprintf(&lock_path, "%s.lock", path) < 0)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        lock_fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (lock_fd < 0)
+                return sb_error_set(e, -errno, "cannot open %s: %m", lock_path);
+        while (flock(lock_fd, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return sb_error_set(e, -errno, "cannot lock %s: %m", lock_path);
+
+        /* Under the lock, from the file as it is now: another sandbox may have raised a mark. */
+        r = trust_state_load(path, &s, e);
+        if (r < 0)
+                return r;
+        r = raise_mark(&s, st, false);
+        if (r >= 0 && run)
+                r = raise_mark(&s, st, true);
+        if (r < 0) {
+                trust_state_done(&s);
+                return sb_error_set(e, r, "out of memory");
+        }
+        f = open_memstream(&text, &text_size);
+        if (!f) {
+                trust_state_done(&s);
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        }
+        fputs(STATE_HEADER, f);
+        for (size_t i = 0; i < s.n; i++)
+                fprintf(f, "%s\t%s\t%s\t%" PRIu64 "\t%s\n", s.entries[i].name, s.entries[i].env,
+                        s.entries[i].run ? "run" : "seen", s.entries[i].version,
+                        s.entries[i].digest);
+        trust_state_done(&s);
+        if (fclose(f) != 0)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+
+        dir = strdup(path);
+        if (!dir)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        base = strrchr(dir, '/');
+        if (base && base != dir) {
+                dir[base - dir] = '\0';
+                base = path + (base - dir) + 1;
+        } else {
+                free(dir);
+                dir = strdup(base ? "/" : ".");
+                base = base ? path + 1 : path;
+                if (!dir)
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+        }
+        dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd < 0)
+                return sb_error_set(e, -errno, "cannot open %s: %m", dir);
+        r = trust_write_atomic(dir_fd, base, text, text_size, 0600);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot write %s: %m", path);
+        return 0;
+}

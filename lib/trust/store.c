@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "strv.h"
+#include "trust-util.h"
+#include "trust.h"
+
+#define LIST_FILE_MAX (1024U * 1024U)
+
+struct trust_store *trust_store_free(struct trust_store *s)
+{
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < s->n_keys; i++) {
+                free(s->keys[i].name);
+                free(s->keys[i].path);
+        }
+        free(s->keys);
+        free(s->revoked_ids);
+        strv_free(s->denied_digests);
+        free(s);
+        return NULL;
+}
+
+/* Root's (or owner's), and writable by nobody else: anyone who can write a key file or its
+ * directory can make any image trusted. */
+static bool trusted_stat(const struct stat *st, uid_t owner)
+{
+        return (st->st_uid == 0 || (owner != 0 && st->st_uid == owner)) && (st->st_mode & 022) == 0;
+}
+
+static int open_trusted_dir(const char *path, uid_t owner, int *ret_fd, struct sb_error *e)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0) {
+                if (errno == ENOENT) {
+                        *ret_fd = -EBADF;
+                        return 0;
+                }
+                return sb_error_set(e, -errno, "cannot open %s: %m", path);
+        }
+        if (fstat(fd, &st) < 0)
+                return sb_error_set(e, -errno, "cannot stat %s: %m", path);
+        if (!trusted_stat(&st, owner))
+                return sb_error_set(e, -EPERM,
+                                    "%s must belong to root and not be writable by group or "
+                                    "others: refusing every key in it",
+                                    path);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir_fd ending in suffix (and not starting with '.'). */
+static int list_suffix(int dir_fd, const char *suffix, char ***ret)
+{
+        _cleanup_strv_free_ char **l = NULL;
+        size_t slen = strlen(suffix);
+        struct dirent *de;
+        DIR *d;
+        int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                size_t len = strlen(de->d_name);
+                if (de->d_name[0] == '.' || len <= slen || !streq(de->d_name + len - slen, suffix))
+                        continue;
+                if (strv_extend(&l, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+        }
+        closedir(d);
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), compare_strings);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* Read dir/name: not a symlink, regular, trusted. */
+static int read_trusted_file(int dir_fd, const char *dir, const char *name, uid_t owner, size_t max,
+                             bool check_owner, char **ret, size_t *ret_size, struct sb_error *e)
+{
+        _cleanup_close_ int fd =
+            openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        _cleanup_free_ char *data = NULL;
+        struct stat st;
+        size_t size;
+        int r;
+
+        if (fd < 0)
+                return sb_error_set(e, -errno, "%s/%s: %s", dir, name,
+                                    errno == ELOOP ? "is a symlink: refused" : strerror(errno));
+        r = trust_read_fd(fd, max, &data, &size, &st);
+        if (r == -EBADFD)
+                return sb_error_set(e, -EBADMSG, "%s/%s: not a regular file", dir, name);
+        if (r == -E2BIG)
+                return sb_error_set(e, r, "%s/%s: larger than %zu bytes", dir, name, max);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s/%s: %m", dir, name);
+        if (check_owner && !trusted_stat(&st, owner))
+                return sb_error_set(e, -EPERM,
+                                    "%s/%s must belong to root and not be writable by group or "
+                                    "others: refused",
+                                    dir, name);
+        *ret = TAKE_PTR(data);
+        *ret_size = size;
+        return 0;
+}
+
+static int add_revoked_id(struct trust_store *s, const uint8_t id[static MINISIGN_KEYID_BYTES])
+{
+        uint8_t(*n)[MINISIGN_KEYID_BYTES] =
+            realloc(s->revoked_ids, (s->n_revoked_ids + 1) * sizeof(*s->revoked_ids));
+
+        if (!n)
+                return -ENOMEM;
+        s->revoked_ids = n;
+        memcpy(s->revoked_ids[s->n_revoked_ids++], id, MINISIGN_KEYID_BYTES);
+        return 0;
+}
+
+static int load_keys(struct trust_store *s, const char *dir, uid_t owner, struct sb_error *e)
+{
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        r = open_trusted_dir(dir, owner, &dfd, e);
+        if (r < 0 || dfd < 0)
+                return r;
+        r = list_suffix(dfd, ".pub", &names);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s: %m", dir);
+        STRV_FOREACH (name, names) {
+                _cleanup_free_ char *data = NULL;
+                struct minisign_pubkey k;
+                struct sb_error e2 = {};
+                struct trust_key *nk;
+                size_t size;
+
+                r = read_trusted_file(dfd, dir, *name, owner, TRUST_KEY_FILE_MAX, true, &data,
+                                      &size, e);
+                if (r < 0)
+                        return r;
+                r = minisign_pubkey_parse(data, size, &k, &e2);
+                if (r < 0)
+                        return sb_error_set(e, r, "%s/%s: %s", dir, *name, e2.msg);
+                for (size_t i = 0; i < s->n_keys; i++)
+                        if (memcmp(s->keys[i].key.keyid, k.keyid, MINISIGN_KEYID_BYTES) == 0 &&
+                            memcmp(s->keys[i].key.pk, k.pk, MINISIGN_PK_BYTES) != 0)
+                                return sb_error_set(e, -EBADMSG,
+                                                    "%s/%s and %s carry the same key id but "
+                                                    "different keys",
+                                                    dir, *name, s->keys[i].path);
+                nk = realloc(s->keys, (s->n_keys + 1) * sizeof(*nk));
+                if (!nk)
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+                s->keys = nk;
+                nk = &s->keys[s->n_keys];
+                *nk = (struct trust_key){.key = k};
+                nk->name = strndup(*name, strlen(*name) - strlen(".pub"));
+                if (asprintf(&nk->path, "%s/%s", dir, *name) < 0)
+                        nk->path = NULL;
+                s->n_keys++;
+                if (!nk->name || !nk->path)
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+        }
+        return 0;
+}
+
+static int parse_list(struct trust_store *s, const char *path, char *data, struct sb_error *e)
+{
+        unsigned line_no = 0;
+
+        for (char *line = data, *next; line; line = next) {
+                char *nl = strchr(line, '\n'), *arg;
+
+                next = nl ? nl + 1 : NULL;
+                if (nl)
+                        *nl = '\0';
+                line_no++;
+                line += strspn(line, " \t");
+                if (line[0] == '\0' || line[0] == '#')
+                        continue;
+                line[strcspn(line, "\r")] = '\0';
+                /* trailing blanks */
+                for (size_t n = strlen(line); n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t');)
+                        line[--n] = '\0';
+                if ((arg = (char *)startswith_lit(line, "key "))) {
+                        uint8_t id[MINISIGN_KEYID_BYTES];
+                        arg += strspn(arg, " \t");
+                        if (minisign_keyid_parse(arg, id) < 0)
+                                return sb_error_set(e, -EBADMSG,
+                                                    "%s:%u: \"%.40s\" is not a key id (16 hex "
+                                                    "digits)",
+                                                    path, line_no, arg);
+                        if (add_revoked_id(s, id) < 0)
+                                return sb_error_set(e, -ENOMEM, "out of memory");
+                } else if ((arg = (char *)startswith_lit(line, "manifest "))) {
+                        arg += strspn(arg, " \t");
+                        if (!trust_digest_is_valid(arg))
+                                return sb_error_set(e, -EBADMSG,
+                                                    "%s:%u: \"%.80s\" is not sha256: and 64 "
+                                                    "lowercase hex digits",
+                                                    path, line_no, arg);
+                        if (strv_extend(&s->denied_digests, arg) < 0)
+                                return sb_error_set(e, -ENOMEM, "out of memory");
+                } else
+                        return sb_error_set(e, -EBADMSG,
+                                            "%s:%u: expected \"key KEYID\" or \"manifest "
+                                            "sha256:HEX\"",
+                                            path, line_no);
+        }
+        return 0;
+}
+
+static int load_revoked(struct trust_store *s, const char *dir, uid_t owner, struct sb_error *e)
+{
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_strv_free_ char **pubs = NULL, **lists = NULL;
+        int r;
+
+        r = open_trusted_dir(dir, owner, &dfd, e);
+        if (r < 0 || dfd < 0)
+                return r;
+        r = list_suffix(dfd, ".pub", &pubs);
+        if (r >= 0)
+                r = list_suffix(dfd, ".list", &lists);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s: %m", dir);
+        STRV_FOREACH (name, pubs) {
+                _cleanup_free_ char *data = NULL;
+                struct minisign_pubkey k;
+                struct sb_error e2 = {};
+                size_t size;
+
+                r = read_trusted_file(dfd, dir, *name, owner, TRUST_KEY_FILE_MAX, true, &data,
+                                      &size, e);
+                if (r < 0)
+                        return r;
+                r = minisign_pubkey_parse(data, size, &k, &e2);
+                if (r < 0)
+                        return sb_error_set(e, r, "%s/%s: %s", dir, *name, e2.msg);
+                if (add_revoked_id(s, k.keyid) < 0)
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+        }
+        STRV_FOREACH (name, lists) {
+                _cleanup_free_ char *data = NULL, *path = NULL;
+                size_t size;
+
+                r = read_trusted_file(dfd, dir, *name, owner, LIST_FILE_MAX, true, &data, &size, e);
+                if (r < 0)
+                        return r;
+                if (memchr(data, '\0', size))
+                        return sb_error_set(e, -EBADMSG, "%s/%s: contains a NUL byte", dir, *name);
+                if (asprintf(&path, "%s/%s", dir, *name) < 0)
+                        return sb_error_set(e, -ENOMEM, "out of memory");
+                r = parse_list(s, path, data, e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int trust_store_load(const struct trust_store_options *o, struct trust_store **ret,
+                     struct sb_error *e)
+{
+        struct trust_store *s = calloc(1, sizeof(*s));
+        uid_t owner = o ? o->owner : 0;
+        int r;
+
+        if (!s)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        r = load_keys(s, o && o->keys_dir ? o->keys_dir : TRUST_KEYS_DIR, owner, e);
+        if (r >= 0)
+                r = load_revoked(s, o && o->revoked_dir ? o->revoked_dir : TRUST_REVOKED_DIR, owner,
+                                 e);
+        if (r < 0) {
+                trust_store_free(s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+int trust_pubkey_load(const char *path, struct minisign_pubkey *ret, struct sb_error *e)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        _cleanup_free_ char *data = NULL;
+        struct sb_error e2 = {};
+        size_t size;
+        int r;
+
+        if (fd < 0)
+                return sb_error_set(e, -errno, "cannot open %s: %m", path);
+        r = trust_read_fd(fd, TRUST_KEY_FILE_MAX, &data, &size, NULL);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s: %m", path);
+        r = minisign_pubkey_parse(data, size, ret, &e2);
+        if (r < 0)
+                return sb_error_set(e, r, "%s: %s", path, e2.msg);
+        return 0;
+}

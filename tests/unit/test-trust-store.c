@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The trust store: key files, ownership and mode checks, revocation lists. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "strv.h"
+#include "trust.h"
+
+static char root[] = "/tmp/test-trust-store.XXXXXX";
+
+static void put(const char *rel, const char *content, mode_t mode)
+{
+        char path[512];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", root, rel);
+        f = fopen(path, "we");
+        if (!f)
+                TEST_FAIL("cannot create %s", path);
+        fputs(content, f);
+        fclose(f);
+        if (chmod(path, mode) < 0)
+                TEST_FAIL("chmod %s", path);
+}
+
+static void setup(void)
+{
+        char path[512];
+        struct minisign_seckey *sk;
+        struct minisign_pubkey pk;
+        char *text;
+
+        if (root[strlen(root) - 1] == 'X' && !mkdtemp(root))
+                TEST_FAIL("mkdtemp %s", root);
+        snprintf(path, sizeof(path), "%s/keys", root);
+        (void)mkdir(path, 0755);
+        snprintf(path, sizeof(path), "%s/revoked", root);
+        (void)mkdir(path, 0755);
+        for (int i = 0; i < 2; i++) {
+                char name[64];
+                if (minisign_keypair_generate(&sk, &pk) < 0 ||
+                    minisign_pubkey_format(&pk, &text) < 0)
+                        TEST_FAIL("%s", "keygen");
+                snprintf(name, sizeof(name), "keys/%s.pub", i ? "beta" : "alpha");
+                put(name, text, 0644);
+                free(text);
+                minisign_seckey_free(sk);
+        }
+}
+
+static int load(struct trust_store **ret, struct sb_error *e)
+{
+        char k[512], r[512];
+        struct trust_store_options o = {.keys_dir = k, .revoked_dir = r, .owner = getuid()};
+
+        snprintf(k, sizeof(k), "%s/keys", root);
+        snprintf(r, sizeof(r), "%s/revoked", root);
+        return trust_store_load(&o, ret, e);
+}
+
+TEST(loads_keys_sorted)
+{
+        struct trust_store *s = NULL;
+        struct sb_error e = {};
+
+        setup();
+        put("keys/README", "not a key\n", 0644); /* other suffixes are ignored */
+        ASSERT_OK(load(&s, &e));
+        ASSERT_EQ(s->n_keys, 2);
+        ASSERT_STREQ(s->keys[0].name, "alpha");
+        ASSERT_STREQ(s->keys[1].name, "beta");
+        trust_store_free(s);
+}
+
+TEST(writable_key_refused)
+{
+        struct trust_store *s = NULL;
+        struct sb_error e = {};
+        char path[512];
+
+        setup();
+        snprintf(path, sizeof(path), "%s/keys/beta.pub", root);
+        ASSERT_OK(chmod(path, 0666));
+        ASSERT_EQ(load(&s, &e), -EPERM);
+        ASSERT_TRUE(strstr(e.msg, "beta.pub must belong to root") != NULL);
+        ASSERT_OK(chmod(path, 0644));
+        snprintf(path, sizeof(path), "%s/keys", root);
+        ASSERT_OK(chmod(path, 0777));
+        ASSERT_EQ(load(&s, &e), -EPERM);
+        ASSERT_OK(chmod(path, 0755));
+}
+
+TEST(symlinked_key_refused)
+{
+        struct trust_store *s = NULL;
+        struct sb_error e = {};
+        char path[512], target[512];
+
+        setup();
+        snprintf(path, sizeof(path), "%s/keys/gamma.pub", root);
+        snprintf(target, sizeof(target), "%s/keys/alpha.pub", root);
+        ASSERT_OK(symlink(target, path));
+        ASSERT_EQ(load(&s, &e), -ELOOP);
+        ASSERT_TRUE(strstr(e.msg, "symlink") != NULL);
+        ASSERT_OK(unlink(path));
+}
+
+TEST(malformed_key_names_the_file)
+{
+        struct trust_store *s = NULL;
+        struct sb_error e = {};
+        char path[512];
+
+        setup();
+        put("keys/broken.pub", "untrusted comment: x\nnot base64\n", 0644);
+        ASSERT_EQ(load(&s, &e), -EBADMSG);
+        ASSERT_TRUE(strstr(e.msg, "keys/broken.pub: public key") != NULL);
+        snprintf(path, sizeof(path), "%s/keys/broken.pub", root);
+        ASSERT_OK(unlink(path));
+}
+
+TEST(revocation_lists)
+{
+        struct trust_store *s = NULL;
+        struct sb_error e = {};
+        char path[512];
+
+        setup();
+        put("revoked/site.list",
+            "# revoked after the 2025 incident\n"
+            "key B8C12C5F954266A7\n"
+            "\n"
+            "manifest sha256:f908ec53682dd42e766caac688a5502ab35dfd729842cbb1e98216d73e7737da\n",
+            0644);
+        ASSERT_OK(load(&s, &e));
+        ASSERT_EQ(s->n_revoked_ids, 1);
+        ASSERT_EQ(strv_length(s->denied_digests), 1);
+        trust_store_free(s);
+
+        put("revoked/bad.list", "manifest sha256:F908\n", 0644);
+        ASSERT_EQ(load(&s, &e), -EBADMSG);
+        ASSERT_TRUE(strstr(e.msg, "bad.list:1:") != NULL);
+        put("revoked/bad.list", "revoke everything\n", 0644);
+        ASSERT_EQ(load(&s, &e), -EBADMSG);
+        snprintf(path, sizeof(path), "%s/revoked/bad.list", root);
+        ASSERT_OK(unlink(path));
+
+        /* a revoked .pub file revokes its key id */
+        {
+                char src[512], dst[512], cmd[1200];
+                snprintf(src, sizeof(src), "%s/keys/beta.pub", root);
+                snprintf(dst, sizeof(dst), "%s/revoked/beta.pub", root);
+                snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, dst);
+                ASSERT_EQ(system(cmd), 0);
+        }
+        ASSERT_OK(load(&s, &e));
+        ASSERT_EQ(s->n_revoked_ids, 2);
+        ASSERT_TRUE(memcmp(s->revoked_ids[0], s->keys[1].key.keyid, 8) == 0 ||
+                    memcmp(s->revoked_ids[1], s->keys[1].key.keyid, 8) == 0);
+        trust_store_free(s);
+}
+
+TEST(missing_dirs_empty_store)
+{
+        struct trust_store_options o = {.keys_dir = "/nonexistent/keys.d",
+                                        .revoked_dir = "/nonexistent/revoked.d"};
+        struct trust_store *s = NULL;
+
+        ASSERT_OK(trust_store_load(&o, &s, NULL));
+        ASSERT_EQ(s->n_keys, 0);
+        trust_store_free(s);
+}
+
+TEST(cleanup)
+{
+        char cmd[600];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+        ASSERT_EQ(system(cmd), 0);
+}
+
+TEST_MAIN
