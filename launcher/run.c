@@ -20,6 +20,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "policy.h"
+#include "run-image.h"
 #include "run-policy.h"
 #include "strv.h"
 #include "verbs.h"
@@ -125,8 +126,8 @@ static int fill_identity(struct sandbox_spec *spec)
 {
         struct passwd *pw;
 
-        spec->uid = getuid();
-        spec->gid = getgid();
+        spec->uid = spec->inside_uid = getuid();
+        spec->gid = spec->inside_gid = getgid();
         errno = 0;
         pw = getpwuid(spec->uid);
         if (pw) {
@@ -151,6 +152,7 @@ enum {
         OPT_ENV,
         OPT_SUBID_RANGES,
         OPT_NO_PROFILE,
+        OPT_IMAGE,
         OPT_MEMORY_MAX,
         OPT_MEMORY_HIGH,
         OPT_CPU_QUOTA,
@@ -169,6 +171,7 @@ static const struct option options[] = {
     {"env", required_argument, NULL, OPT_ENV},
     {"subid-ranges", no_argument, NULL, OPT_SUBID_RANGES},
     {"no-profile", no_argument, NULL, OPT_NO_PROFILE},
+    {"image", required_argument, NULL, OPT_IMAGE},
     {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
     {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
     {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
@@ -209,6 +212,7 @@ struct run_args {
         struct policy *flags;
         char **env_args;
         bool no_profile;
+        const char *image;
 };
 
 static void run_args_done(struct run_args *a)
@@ -299,6 +303,9 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
                 case OPT_NO_PROFILE:
                         a->no_profile = true;
                         break;
+                case OPT_IMAGE:
+                        a->image = optarg;
+                        break;
                 case '?':
                 default:
                         if (optopt)
@@ -310,7 +317,7 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
                                1;
                 }
         }
-        if (optind >= argc)
+        if (optind >= argc && !a->image)
                 return bad_usage("no command given: sandbox run [OPTIONS] [--] COMMAND [ARG...]") +
                        1;
         return 0;
@@ -403,6 +410,7 @@ int verb_run(int argc, char **argv)
         _cleanup_strv_free_ char **groups = NULL;
         _cleanup_free_ char *user_dir = NULL;
         _cleanup_scope_free_ struct scope *scope = NULL;
+        _cleanup_(run_image_done) struct run_image image = {};
         struct limits limits = LIMITS_NONE;
         const char *app = NULL;
         struct sb_error e = {};
@@ -419,7 +427,7 @@ int verb_run(int argc, char **argv)
         /* The policy: the administrator's ceiling for this user and its groups (from NSS),
          * the app's profiles when COMMAND names one, the options. */
         user_dir = run_policy_user_dir(spec.home);
-        if (!args.no_profile && run_policy_app_exists(argv[optind], user_dir))
+        if (!args.image && !args.no_profile && run_policy_app_exists(argv[optind], user_dir))
                 app = argv[optind];
         r = policy_user_groups(spec.user_name, spec.gid, &groups);
         if (r < 0)
@@ -434,7 +442,10 @@ int verb_run(int argc, char **argv)
          * enforced stops the run rather than letting it go on unlimited. */
         r = limits_from_policy(rp.effective, NULL, &limits, &e);
         if (r >= 0)
-                r = cgroup_scope_enter(app ? app : scope_name(argv[optind]), &limits, &scope, &e);
+                r = cgroup_scope_enter(app             ? app
+                                       : optind < argc ? scope_name(argv[optind])
+                                                       : "image",
+                                       &limits, &scope, &e);
         if (r < 0) {
                 char origins[512];
                 return log_error("run: %s (%s)", e.msg,
@@ -445,6 +456,14 @@ int verb_run(int argc, char **argv)
         r = base_environment(&spec);
         if (r < 0)
                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR;
+        if (args.image) {
+                r = run_image_prepare(args.image, &image, &e);
+                if (r >= 0)
+                        r = run_image_apply(&image, argv + optind, &spec, &e);
+                if (r < 0)
+                        return log_error("run: %s", e.msg[0] ? e.msg : strerror(-r)),
+                               EXIT_LAUNCHER_ERROR;
+        }
         r = run_policy_apply(&rp, &spec, &e);
         if (r < 0)
                 return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
@@ -459,7 +478,7 @@ int verb_run(int argc, char **argv)
         r = apply_env_args(&spec, rp.effective, args.env_args);
         if (r < 0)
                 return EXIT_LAUNCHER_ERROR;
-        if (build_argv(&spec, &rp, app, argv + optind) < 0)
+        if (!args.image && build_argv(&spec, &rp, app, argv + optind) < 0)
                 return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
 
         /* Die with the parent: a sandbox must not outlive the session that started it. The

@@ -54,7 +54,7 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, const sigset_t *
 {
         struct sb_error e = {};
         char path[PATH_MAX];
-        const char *dir = spec->home ? spec->home : "/";
+        const char *dir = spec->workdir ? spec->workdir : spec->home ? spec->home : "/";
         int r;
 
         /* A new session: the app has no controlling terminal, so TIOCSTI cannot push input
@@ -258,7 +258,8 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
         report_pipe[1] = safe_close(report_pipe[1]);
 
         r = spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
-                               : userns_map_self(pid, spec->uid, spec->gid, e);
+                               : userns_map_single(pid, spec->inside_uid, spec->uid,
+                                                   spec->inside_gid, spec->gid, e);
         if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
                 r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
         sync_pipe[1] = safe_close(sync_pipe[1]);

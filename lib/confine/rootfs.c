@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "fd-util.h"
+#include "strv.h"
 #include "fs-util.h"
 #include "mount-util.h"
 #include "rootfs.h"
@@ -298,6 +300,67 @@ static int mask_path(int root_fd, const char *path, struct sb_error *e)
         return bind_mount_fd(blank, root_fd, path, RO_ATTRS | MOUNT_ATTR_NOEXEC, e);
 }
 
+/* Mount the image's layers as an overlay (lowest layer last in lowerdir=, as overlayfs wants)
+ * with upper and work directories on the tmpfs at tmp_fd, and return an O_PATH fd of its root.
+ * Unprivileged overlayfs needs "userxattr": whiteouts and opaque directories are then read from
+ * user.overlay.* attributes, which is how the layer cache stores them. The lower directories go
+ * by /proc/self/fd paths: short, and resolved once, by fd. */
+static int setup_image_root(const int *fds, size_t n, int tmp_fd, struct sb_error *e)
+{
+        _cleanup_close_ int fs = -EBADF, mnt = -EBADF, upper = -EBADF, work = -EBADF, root = -EBADF;
+        char lower[4096], path[64];
+        size_t len = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                /* overlayfs lists the highest layer first */
+                int fd = fds[n - 1 - i];
+
+                if ((size_t)snprintf(lower + len, sizeof(lower) - len, "%s/proc/self/fd/%d",
+                                     i ? ":" : "", fd) >= sizeof(lower) - len)
+                        r = sb_error_set(e, -E2BIG, "too many image layers");
+                else
+                        len += strlen(lower + len);
+        }
+        if (r >= 0) {
+                upper = open_in_root(tmp_fd, "/upper", S_IFDIR);
+                work = open_in_root(tmp_fd, "/work", S_IFDIR);
+                root = open_in_root(tmp_fd, "/root", S_IFDIR);
+                if (upper < 0 || work < 0 || root < 0)
+                        r = sb_error_set(e, -EIO, "cannot create the overlay's directories");
+        }
+        if (r >= 0) {
+                fs = fsopen("overlay", FSOPEN_CLOEXEC);
+                if (fs < 0)
+                        r = sb_error_set(e, -errno, "cannot create an overlay for the image: %m");
+        }
+        if (r >= 0) {
+                char up[64], wk[64];
+
+                snprintf(up, sizeof(up), "/proc/self/fd/%d", upper);
+                snprintf(wk, sizeof(wk), "/proc/self/fd/%d", work);
+                if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", up, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", wk, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                        r = sb_error_set(e, -errno,
+                                         "cannot assemble the image's overlay (needs Linux >= "
+                                         "5.11 for overlayfs in a user namespace): %m");
+        }
+        if (r >= 0) {
+                mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+                if (mnt < 0 || move_mount(mnt, "", root, "",
+                                          MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                        r = sb_error_set(e, -errno, "cannot mount the image's overlay: %m");
+        }
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "/tmp/root");
+        r = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        return r < 0 ? sb_error_set(e, -errno, "cannot open the image's root: %m") : r;
+}
+
 static int setup_user_mounts(const struct sandbox_spec *spec, int root_fd, struct sb_error *e)
 {
         for (size_t i = 0; i < spec->n_mounts; i++) {
@@ -343,15 +406,40 @@ static int enter_root(int root_fd, struct sb_error *e)
         return 0;
 }
 
+static void close_fds(int **fds)
+{
+        for (size_t i = 0; *fds && (*fds)[i] != INT_MIN; i++)
+                safe_close((*fds)[i]);
+        free(*fds);
+}
+
 int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
 {
         _cleanup_close_ int root_fd = -EBADF, host_root = -EBADF;
+        _cleanup_(close_fds) int *layer_fds = NULL;
+        size_t n_layers;
         int r;
 
         /* Nothing we mount may propagate back to the host, and host mounts appearing later
          * should not leak in either; MS_SLAVE keeps the host's unmounts flowing in. */
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return sb_error_set(e, -errno, "cannot make / a slave mount: %m");
+
+        /* An image's layers are opened now: the tmpfs below may cover where they are. */
+        n_layers = strv_length(spec->image_layers);
+        layer_fds = calloc(n_layers + 1, sizeof(int));
+        if (!layer_fds)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < n_layers; i++)
+                layer_fds[i] = -EBADF;
+        layer_fds[n_layers] = INT_MIN; /* end marker for close_fds() */
+        for (size_t i = 0; i < n_layers; i++) {
+                layer_fds[i] =
+                    open(spec->image_layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (layer_fds[i] < 0)
+                        return sb_error_set(e, -errno, "cannot open image layer %s: %m",
+                                            spec->image_layers[i]);
+        }
 
         /* The new root lives on a tmpfs mounted over /tmp in our private mount namespace (the
          * host's /tmp is untouched; bind sources were opened as fds before this). */
@@ -360,21 +448,31 @@ int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
         root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (root_fd < 0)
                 return sb_error_set(e, -errno, "cannot open the new root: %m");
-        host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (host_root < 0)
-                return sb_error_set(e, -errno, "cannot open /: %m");
 
-        for (size_t i = 0; i < ELEMENTSOF(system_dirs); i++) {
-                char dest[64];
+        if (spec->image_layers) {
+                /* The image's layers become the root; the tmpfs only holds its upper layer. */
+                int overlay = setup_image_root(layer_fds, n_layers, root_fd, e);
+                if (overlay < 0)
+                        return overlay;
+                safe_close(root_fd);
+                root_fd = overlay;
+        } else {
+                host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (host_root < 0)
+                        return sb_error_set(e, -errno, "cannot open /: %m");
+                for (size_t i = 0; i < ELEMENTSOF(system_dirs); i++) {
+                        char dest[64];
 
-                snprintf(dest, sizeof(dest), "/%s", system_dirs[i]);
-                r = share_host_entry(host_root, system_dirs[i], root_fd, dest, RO_ATTRS, false, e);
+                        snprintf(dest, sizeof(dest), "/%s", system_dirs[i]);
+                        r = share_host_entry(host_root, system_dirs[i], root_fd, dest, RO_ATTRS,
+                                             false, e);
+                        if (r < 0)
+                                return r;
+                }
+                r = setup_etc(spec, root_fd, e);
                 if (r < 0)
                         return r;
         }
-        r = setup_etc(spec, root_fd, e);
-        if (r < 0)
-                return r;
         r = setup_proc(root_fd, e);
         if (r < 0)
                 return r;
@@ -404,6 +502,10 @@ int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
         r = enter_root(root_fd, e);
         if (r < 0)
                 return r;
+        /* An image's root stays writable (its upper layer is a throwaway tmpfs), as in other
+         * container engines; the host-based root is read-only. */
+        if (spec->image_layers)
+                return 0;
         {
                 _cleanup_close_ int new_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (new_root < 0)

@@ -36,6 +36,8 @@ void sandbox_spec_done(struct sandbox_spec *s)
         free(s->mounts);
         strv_free(s->argv);
         strv_free(s->syscall_names);
+        strv_free(s->image_layers);
+        free(s->workdir);
         strv_free(s->env);
         free(s->hostname);
         free(s->user_name);

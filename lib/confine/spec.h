@@ -44,7 +44,12 @@ struct sandbox_spec {
         uid_t uid;          /* the caller, mapped to itself inside */
         gid_t gid;
         char *user_name;
-        char *home;              /* where an empty private home is mounted, or NULL */
+        char *home;          /* where an empty private home is mounted, or NULL */
+        char **image_layers; /* an image's unpacked layers, lowest first: the root is their
+                              * overlay (with a tmpfs upper) instead of the host's /usr */
+        char *workdir;       /* where the command starts, or NULL: home, else "/" */
+        uid_t inside_uid;    /* what the caller is inside (the image's User=): uid/gid by default */
+        gid_t inside_gid;
         bool syscall_filter;     /* a SystemCallFilter= to stack on the default filter */
         bool syscall_allow_list; /* syscall_names are the only ones allowed (else denied) */
         char **syscall_names;

@@ -17,6 +17,12 @@ extern char **environ;
 
 int userns_map_self(pid_t pid, uid_t uid, gid_t gid, struct sb_error *e)
 {
+        return userns_map_single(pid, uid, uid, gid, gid, e);
+}
+
+int userns_map_single(pid_t pid, uid_t inside_uid, uid_t uid, gid_t inside_gid, gid_t gid,
+                      struct sb_error *e)
+{
         _cleanup_close_ int dir = -EBADF;
         char path[64], map[64];
         int r;
@@ -29,11 +35,11 @@ int userns_map_self(pid_t pid, uid_t uid, gid_t gid, struct sb_error *e)
         r = write_string_file_at(dir, "setgroups", "deny");
         if (r < 0 && r != -ENOENT)
                 return sb_error_set(e, r, "cannot write %s/setgroups: %m", path);
-        snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+        snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)inside_gid, (unsigned)gid);
         r = write_string_file_at(dir, "gid_map", map);
         if (r < 0)
                 return userns_explain_denied(r, "writing gid_map", e);
-        snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+        snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)inside_uid, (unsigned)uid);
         r = write_string_file_at(dir, "uid_map", map);
         if (r < 0)
                 return userns_explain_denied(r, "writing uid_map", e);

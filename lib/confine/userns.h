@@ -10,6 +10,10 @@
  * uid_map. */
 int userns_map_self(pid_t pid, uid_t uid, gid_t gid, struct sb_error *e);
 
+/* The same with the caller's ids appearing as inside_uid/inside_gid (an image's User=). */
+int userns_map_single(pid_t pid, uid_t inside_uid, uid_t uid, gid_t inside_gid, gid_t gid,
+                      struct sb_error *e);
+
 /* Map uid/gid to themselves plus the caller's /etc/subuid and /etc/subgid ranges, through the
  * setuid helpers newuidmap/newgidmap (run with a fixed argv, no shell). Fails with a message
  * naming what is missing: the helper, or the user's entry in /etc/subuid. The caller must not
