@@ -5,7 +5,15 @@
 #include "exec-util.h"
 #include "log.h"
 #include "macro.h"
+#include "exec-full.h"
 #include "verbs.h"
+
+#if !SANDBOX_FULL
+static int verb_exec_full(int argc, char **argv)
+{
+        return exec_full();
+}
+#endif
 
 static const struct {
         const char *name;
@@ -15,8 +23,13 @@ static const struct {
     {"run", verb_run, "run a command in a new sandbox"},
     {"policy", verb_policy, "check policy files, show the effective policy"},
     {"session", verb_session, "a login shell in a sandbox (sshd ForceCommand)"},
+#if SANDBOX_FULL
     {"image", verb_image, "list, unpack and prune the image layer cache"},
     {"trust", verb_trust, "sign and verify OCI images (minisign format)"},
+#else
+    {"image", verb_exec_full, "list, unpack and prune the image layer cache"},
+    {"trust", verb_exec_full, "sign and verify OCI images (minisign format)"},
+#endif
 };
 
 static int help(void)
@@ -30,6 +43,7 @@ static int help(void)
 
 int main(int argc, char **argv)
 {
+        exec_full_argv = argv;
         if (argc < 2) {
                 log_error("no verb given; try 'sandbox run -- COMMAND' or 'sandbox --help'");
                 return EXIT_LAUNCHER_ERROR;

@@ -20,7 +20,10 @@
 #include "cgroup.h"
 #include "log.h"
 #include "policy.h"
+#include "exec-full.h"
+#if SANDBOX_FULL
 #include "run-image.h"
+#endif
 #include "run-policy.h"
 #include "strv.h"
 #include "verbs.h"
@@ -410,7 +413,9 @@ int verb_run(int argc, char **argv)
         _cleanup_strv_free_ char **groups = NULL;
         _cleanup_free_ char *user_dir = NULL;
         _cleanup_scope_free_ struct scope *scope = NULL;
+#if SANDBOX_FULL
         _cleanup_(run_image_done) struct run_image image = {};
+#endif
         struct limits limits = LIMITS_NONE;
         const char *app = NULL;
         struct sb_error e = {};
@@ -423,6 +428,10 @@ int verb_run(int argc, char **argv)
         r = parse_options(argc, argv, &spec, &args);
         if (r > 0)
                 return r - 1;
+#if !SANDBOX_FULL
+        if (args.image)
+                return exec_full(); /* images are sandbox-full's (exec-full.c says why) */
+#endif
 
         /* The policy: the administrator's ceiling for this user and its groups (from NSS),
          * the app's profiles when COMMAND names one, the options. */
@@ -456,6 +465,7 @@ int verb_run(int argc, char **argv)
         r = base_environment(&spec);
         if (r < 0)
                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR;
+#if SANDBOX_FULL
         if (args.image) {
                 r = run_image_prepare(args.image, &image, &e);
                 if (r >= 0)
@@ -464,6 +474,7 @@ int verb_run(int argc, char **argv)
                         return log_error("run: %s", e.msg[0] ? e.msg : strerror(-r)),
                                EXIT_LAUNCHER_ERROR;
         }
+#endif
         r = run_policy_apply(&rp, &spec, &e);
         if (r < 0)
                 return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;

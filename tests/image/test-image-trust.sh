@@ -22,7 +22,8 @@ u minisign -G -W -p "$K/k1.pub" -s "$K/k1.key" >/dev/null
 printf '%s\n%s\n' "$PASS" "$PASS" | u minisign -G -p "$K/k2.pub" -s "$K/k2.key" >/dev/null 2>&1
 u minisign -G -W -p "$K/k3.pub" -s "$K/k3.key" >/dev/null
 u sh -c "printf '%s\n' '$PASS' > '$K/pass'; echo wrong > '$K/badpass'"
-keyid() { head -1 "$1" | awk '{print $NF}'; }
+# minisign's untrusted comment drops leading zeros of the key id; sandbox prints all 16 digits.
+keyid() { printf '%16s' "$(head -1 "$1" | awk '{print $NF}')" | tr ' ' 0; }
 
 # The trust store as the admin keeps it: files not writable by group or others.
 STORE=$STAGE/keys.d

@@ -63,6 +63,10 @@ stage() {
 	local f
 	for f in "$@"; do
 		install -m 0755 -- "$f" "$STAGE/"
+		# sandbox runs its sibling sandbox-full for images and signatures.
+		if [[ $(basename -- "$f") == sandbox && -x "$(dirname -- "$f")/sandbox-full" ]]; then
+			install -m 0755 -- "$(dirname -- "$f")/sandbox-full" "$STAGE/"
+		fi
 	done
 }
 

@@ -48,6 +48,17 @@ out=$(as "$member" "$sbx" run --tasks-max 8 -- sh -c 'for i in 1 2 3 4 5 6 7 8 9
         pass "--tasks-max 8: the sandbox cannot start ten more processes" ||
         fail "--tasks-max 8: the sandbox cannot start ten more processes" "rc=$rc" "$out"
 
+# CPUQuota=20%: a busy loop of 4 s wall time gets about 0.8 s of CPU. The loop measures itself:
+# utime+stime+cutime+cstime of its shell (fields 14-17 of /proc/self/stat, in clock ticks).
+busy='end=$(($(date +%s) + 4)); while [ "$(date +%s)" -lt "$end" ]; do :; done; set -- $(cat /proc/$$/stat); echo $((${14} + ${15} + ${16} + ${17}))'
+ticks=$(as "$member" "$sbx" run --cpu-quota 20% -- sh -c "$busy" 2>&1) || true
+hz=$(getconf CLK_TCK)
+if [[ $ticks =~ ^[0-9]+$ ]] && ((ticks * 100 >= hz * 4 * 10 && ticks * 100 <= hz * 4 * 32)); then
+        pass "--cpu-quota 20% holds a busy loop near 20% ($ticks ticks of $((hz * 4)))"
+else
+        fail "--cpu-quota 20% holds a busy loop near 20%" "CPU ticks: '$ticks' of $((hz * 4)) (want 10-32%)"
+fi
+
 # The scope while it runs, and after.
 as "$member" "$sbx" run --memory-max 100M -- sleep 6 >/dev/null 2>&1 &
 runner=$!
