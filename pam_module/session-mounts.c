@@ -20,7 +20,10 @@
         (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
 /* The directories ProtectHome= covers, as systemd's. */
-static const char *const home_dirs[] = {"/home", "/root", "/run/user"};
+/* Not /run/user: the session's own runtime directory must stay as logind made it (the user's
+ * systemd manager, its bus and sandbox's scopes live there), and other users' directories in it
+ * are theirs alone (mode 0700). */
+static const char *const home_dirs[] = {"/home", "/root"};
 
 /* What ProtectSystem=strict leaves writable: the API file systems, the temporary directories and
  * what the login program writes after pam_open_session (utmp lives in /run). */
@@ -408,7 +411,6 @@ static int protect_home(const struct policy *p, const struct mounts_user *u, cha
         for (size_t i = 0; i < ELEMENTSOF(home_dirs); i++) {
                 const char *dir = home_dirs[i];
                 _cleanup_close_ int fd = -EBADF, top = -EBADF;
-                char uid_dir[32];
                 const char *rel = NULL;
 
                 r = open_target(dir, key, true, &fd, e);
@@ -427,10 +429,7 @@ static int protect_home(const struct policy *p, const struct mounts_user *u, cha
                         continue;
 
                 /* A throwaway home for the user, so the login starts somewhere writable. */
-                if (streq(dir, "/run/user")) {
-                        snprintf(uid_dir, sizeof(uid_dir), "%u", (unsigned)u->uid);
-                        rel = uid_dir;
-                } else if (u->home && path_startswith(u->home, dir) && !streq(u->home, dir))
+                if (u->home && path_startswith(u->home, dir) && !streq(u->home, dir))
                         rel = u->home + strlen(dir);
                 if (!rel)
                         continue;

@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
+#include <sys/stat.h>
+
+#include "sd-dl.h"
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,13 @@
 #define SYSTEMD_DEST      "org.freedesktop.systemd1"
 #define SYSTEMD_PATH      "/org/freedesktop/systemd1"
 #define SYSTEMD_INTERFACE "org.freedesktop.systemd1.Manager"
+
+static bool is_dir_nofollow(const char *path)
+{
+        struct stat st;
+
+        return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 static uint64_t now_usec(void)
 {
@@ -58,7 +66,8 @@ static bool errno_means_absent(int r)
         case ECONNRESET:
         case ENOTCONN:
         case EPIPE:
-        case ENOMEDIUM: /* sd_bus_open_user(): no $DBUS_SESSION_BUS_ADDRESS, no $XDG_RUNTIME_DIR */
+        case ENOMEDIUM: /* sym_sd_bus_open_user(): no $DBUS_SESSION_BUS_ADDRESS, no $XDG_RUNTIME_DIR
+                         */
         case EACCES:
         case EPERM:
         case ENXIO:
@@ -71,16 +80,16 @@ static bool errno_means_absent(int r)
 
 static bool bus_error_means_absent(const sd_bus_error *error, int r)
 {
-        if (sd_bus_error_is_set(error))
-                return sd_bus_error_has_names(error, SD_BUS_ERROR_SERVICE_UNKNOWN,
-                                              SD_BUS_ERROR_NAME_HAS_NO_OWNER,
-                                              SD_BUS_ERROR_NO_SERVER, SD_BUS_ERROR_DISCONNECTED);
+        if (sym_sd_bus_error_is_set(error))
+                return sym_sd_bus_error_has_names_sentinel(
+                    error, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                    SD_BUS_ERROR_NO_SERVER, SD_BUS_ERROR_DISCONNECTED, NULL);
         return errno_means_absent(r);
 }
 
 static const char *bus_error_text(const sd_bus_error *error, int r)
 {
-        if (sd_bus_error_is_set(error) && error->message)
+        if (sym_sd_bus_error_is_set(error) && error->message)
                 return error->message;
         return strerror(-r);
 }
@@ -89,7 +98,7 @@ static const char *bus_error_text(const sd_bus_error *error, int r)
  * there is no bus. Only the manager's own user can connect to it. */
 static int bus_open_private(const char *socket_path, sd_bus **ret)
 {
-        _cleanup_(sd_bus_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sym_sd_bus_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *escaped = NULL, *address = NULL;
         int r;
 
@@ -98,13 +107,13 @@ static int bus_open_private(const char *socket_path, sd_bus **ret)
                 return r;
         if (asprintf(&address, "unix:path=%s", escaped) < 0)
                 return -ENOMEM;
-        r = sd_bus_new(&bus);
+        r = sym_sd_bus_new(&bus);
         if (r < 0)
                 return r;
-        r = sd_bus_set_address(bus, address);
+        r = sym_sd_bus_set_address(bus, address);
         if (r < 0)
                 return r;
-        r = sd_bus_start(bus);
+        r = sym_sd_bus_start(bus);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(bus);
@@ -145,7 +154,7 @@ static int manager_connect(bool system, int attempt, sd_bus **ret, char *label, 
 
         if (attempt == 0) {
                 snprintf(label, label_size, system ? "the system bus" : "the user bus");
-                return system ? sd_bus_open_system(ret) : sd_bus_open_user(ret);
+                return system ? sym_sd_bus_open_system(ret) : sym_sd_bus_open_user(ret);
         }
         r = private_socket_path(system, &socket);
         if (r < 0)
@@ -160,7 +169,7 @@ static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
 {
         if (v == LIMIT_UNSET)
                 return 0;
-        return sd_bus_message_append(m, "(sv)", name, "t", v);
+        return sym_sd_bus_message_append(m, "(sv)", name, "t", v);
 }
 
 /* The limits of l that are set, as (sv) entries of an open a(sv) container. */
@@ -201,7 +210,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
 
         /* Every job of the manager ends with this signal; only ours matters. A malformed one is
          * not ours either. */
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+        if (sym_sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
                 return 0;
         if (!w->job || w->result || strcmp(path, w->job) != 0)
                 return 0;
@@ -215,9 +224,9 @@ static int start_on(sd_bus *bus, bool system, const char *unit, const char *desc
                     const struct limits *l, char *why, size_t why_size, const char *label,
                     struct sb_error *e)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sym_sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         struct job_wait w = {};
         const char *job;
         uint64_t deadline;
@@ -226,8 +235,9 @@ static int start_on(sd_bus *bus, bool system, const char *unit, const char *desc
         /* The match goes in BEFORE the call: the job may finish, and its signal go out, before
          * the reply to StartTransientUnit reaches us. On a bus we match the sender; a direct
          * connection has no sender field at all. */
-        r = sd_bus_match_signal(bus, &slot, sd_bus_is_bus_client(bus) > 0 ? SYSTEMD_DEST : NULL,
-                                SYSTEMD_PATH, SYSTEMD_INTERFACE, "JobRemoved", on_job_removed, &w);
+        r = sym_sd_bus_match_signal(
+            bus, &slot, sym_sd_bus_is_bus_client(bus) > 0 ? SYSTEMD_DEST : NULL, SYSTEMD_PATH,
+            SYSTEMD_INTERFACE, "JobRemoved", on_job_removed, &w);
         if (r < 0) {
                 if (errno_means_absent(r)) {
                         why_append(why, why_size, "%s: %s", label, strerror(-r));
@@ -237,36 +247,36 @@ static int start_on(sd_bus *bus, bool system, const char *unit, const char *desc
                                     label);
         }
 
-        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_INTERFACE,
-                                           "StartTransientUnit");
+        r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
+                                               SYSTEMD_INTERFACE, "StartTransientUnit");
         if (r >= 0)
-                r = sd_bus_message_append(m, "ss", unit, "fail");
+                r = sym_sd_bus_message_append(m, "ss", unit, "fail");
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(sv)");
+                r = sym_sd_bus_message_open_container(m, 'a', "(sv)");
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)", "Description", "s", description);
+                r = sym_sd_bus_message_append(m, "(sv)", "Description", "s", description);
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)", "Slice", "s", "sandbox.slice");
+                r = sym_sd_bus_message_append(m, "(sv)", "Slice", "s", "sandbox.slice");
         /* Delegate= can only be set when the unit is created. It gives the sandbox (and its
          * cgroup namespace) a subtree of its own and keeps systemd out of it. */
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)", "Delegate", "b", 1);
+                r = sym_sd_bus_message_append(m, "(sv)", "Delegate", "b", 1);
         /* A scope can end "failed" (an OOM kill with systemd ≥ 253's OOMPolicy=, a stop
          * timeout); without this it would stay loaded until someone runs reset-failed. */
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed");
+                r = sym_sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed");
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)getpid());
+                r = sym_sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)getpid());
         if (r >= 0)
                 r = append_limits(m, l);
         if (r >= 0)
-                r = sd_bus_message_close_container(m);
+                r = sym_sd_bus_message_close_container(m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "a(sa(sv))", 0); /* no auxiliary units */
+                r = sym_sd_bus_message_append(m, "a(sa(sv))", 0); /* no auxiliary units */
         if (r < 0)
                 return sb_error_set(e, r, "cannot build the request for %s: %m", unit);
 
-        r = sd_bus_call(bus, m, 0, &error, &reply);
+        r = sym_sd_bus_call(bus, m, 0, &error, &reply);
         if (r < 0) {
                 if (bus_error_means_absent(&error, r)) {
                         why_append(why, why_size, "%s: %s", label, bus_error_text(&error, r));
@@ -275,18 +285,18 @@ static int start_on(sd_bus *bus, bool system, const char *unit, const char *desc
                 return sb_error_set(e, r, "systemd (on %s) refused to create %s: %s", label, unit,
                                     bus_error_text(&error, r));
         }
-        r = sd_bus_message_read(reply, "o", &job);
+        r = sym_sd_bus_message_read(reply, "o", &job);
         if (r < 0)
                 return sb_error_set(e, r, "unexpected reply from systemd on %s: %m", label);
         w.job = job;
 
-        /* Signals that arrived while sd_bus_call() waited are queued, not lost: processing them
+        /* Signals that arrived while sym_sd_bus_call() waited are queued, not lost: processing them
          * now, with w.job known, finds ours even if it came before the reply. */
         deadline = now_usec() + JOB_TIMEOUT_USEC;
         while (!w.result && !w.err) {
                 uint64_t now;
 
-                r = sd_bus_process(bus, NULL);
+                r = sym_sd_bus_process(bus, NULL);
                 if (r < 0)
                         return sb_error_set(e, r,
                                             "lost the connection to systemd on %s while waiting "
@@ -299,7 +309,7 @@ static int start_on(sd_bus *bus, bool system, const char *unit, const char *desc
                         return sb_error_set(e, -ETIMEDOUT,
                                             "systemd on %s did not start %s within %u s", label,
                                             unit, (unsigned)(JOB_TIMEOUT_USEC / USEC_PER_SEC));
-                r = sd_bus_wait(bus, deadline - now);
+                r = sym_sd_bus_wait(bus, deadline - now);
                 if (r < 0 && r != -EINTR)
                         return sb_error_set(e, r, "waiting for systemd on %s: %m", label);
         }
@@ -324,16 +334,21 @@ int manager_start_scope(const char *unit, const char *description, const struct 
 
         if (why_size > 0)
                 why[0] = '\0';
-        /* sd_booted(): /run/systemd/system exists only when systemd is PID 1. Without it there
-         * is neither a system manager nor a user manager worth asking. */
-        r = sd_booted();
-        if (r <= 0) {
+        /* As sd_booted(): /run/systemd/system exists only when systemd is PID 1. Without it
+         * there is neither a system manager nor a user manager worth asking, and libsystemd is
+         * not even loaded (sd-dl.h says why). */
+        if (!is_dir_nofollow("/run/systemd/system")) {
                 why_append(why, why_size, "systemd is not PID 1: no /run/systemd/system");
+                return 0;
+        }
+        r = sd_dl_open();
+        if (r < 0) {
+                why_append(why, why_size, "cannot load libsystemd.so.0");
                 return 0;
         }
 
         for (int attempt = 0; attempt < 2; attempt++) {
-                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                _cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
                 char label[256];
 
                 r = manager_connect(system, attempt, &bus, label, sizeof(label));
@@ -357,13 +372,17 @@ int manager_set_unit_properties(const char *unit, const struct limits *l, struct
         char why[SB_ERROR_MAX / 2] = "";
         int r;
 
+        r = sd_dl_open();
+        if (r < 0)
+                return sb_error_set(e, r, "cannot set limits on %s: cannot load libsystemd.so.0",
+                                    unit);
         /* Always the system manager: the slice is above anything a user's own manager owns. A
          * fresh connection each time, closed before returning: we may run inside a PAM stack of
          * a long-lived host program. */
         for (int attempt = 0; attempt < 2; attempt++) {
-                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+                _cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                _cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
                 char label[256];
 
                 r = manager_connect(true, attempt, &bus, label, sizeof(label));
@@ -373,19 +392,19 @@ int manager_set_unit_properties(const char *unit, const struct limits *l, struct
                         why_append(why, sizeof(why), "%s: %s", label, strerror(-r));
                         continue;
                 }
-                r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
-                                                   SYSTEMD_INTERFACE, "SetUnitProperties");
+                r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
+                                                       SYSTEMD_INTERFACE, "SetUnitProperties");
                 if (r >= 0)
-                        r = sd_bus_message_append(m, "sb", unit, 1); /* runtime: until reboot */
+                        r = sym_sd_bus_message_append(m, "sb", unit, 1); /* runtime: until reboot */
                 if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'a', "(sv)");
+                        r = sym_sd_bus_message_open_container(m, 'a', "(sv)");
                 if (r >= 0)
                         r = append_limits(m, l);
                 if (r >= 0)
-                        r = sd_bus_message_close_container(m);
+                        r = sym_sd_bus_message_close_container(m);
                 if (r < 0)
                         return sb_error_set(e, r, "cannot build the request for %s: %m", unit);
-                r = sd_bus_call(bus, m, 0, &error, NULL);
+                r = sym_sd_bus_call(bus, m, 0, &error, NULL);
                 if (r >= 0)
                         return 0;
                 if (!bus_error_means_absent(&error, r))
