@@ -118,7 +118,9 @@ if ! DESTDIR="$share/dest" meson install -C "$build_dir" >"$log_dir/meson-instal
         fail_now "meson install into the staging directory" "$log_dir/meson-install.log"
 fi
 find "$share/dest" -mindepth 1 -printf '/%P\n' >"$share/dest.files"
-cp -R -- "$source_dir/tests/vm/scenarios" "$share/scenarios"
+# SANDBOX_VM_SCENARIOS: another directory of scenarios (bench/vm-scope.sh uses it for a
+# measurement that is never a test); it must hold lib/ as tests/vm/scenarios does.
+cp -R -- "${SANDBOX_VM_SCENARIOS:-$source_dir/tests/vm/scenarios}" "$share/scenarios"
 install -m 0755 -- "$here/guest-runner.sh" "$share/guest-runner.sh"
 
 # --- boot ---------------------------------------------------------------------------------------

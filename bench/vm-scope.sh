@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The cost of a sandbox's transient scope on a real systemd (issue 4's benchmark): boots the
+# VM tier's guest (tests/vm) with bench/vm-scope/ as its only scenario, and prints the medians
+# of `sandbox run` without limits (a scope all the same), with limits, and of
+# `systemd-run --user --scope /bin/true`, all measured in one guest run. Never a test.
+#
+# Usage: bench/vm-scope.sh BUILD_DIR     (SANDBOX_BENCH_RUNS=N runs each; default 40)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/.." && pwd)
+build=${1:?usage: bench/vm-scope.sh BUILD_DIR}
+tap=$(SANDBOX_VM_SCENARIOS="$here/vm-scope" "$src/tests/vm/run-vm-tests.sh" "$build" "$src")
+grep -E '^# result|^not ok|errors' <<<"$tap" || true
+grep -q '^not ok' <<<"$tap" && exit 1
+exit 0
