@@ -10,7 +10,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=${1:?usage: bench/vm-scope.sh BUILD_DIR}
-tap=$(SANDBOX_VM_SCENARIOS="$here/vm-scope" "$src/tests/vm/run-vm-tests.sh" "$build" "$src")
+# The scenario uses the VM tier's own TAP helpers: assemble a directory with both.
+scenarios=$(mktemp -d)
+trap 'rm -rf -- "$scenarios"' EXIT
+cp -R -- "$src/tests/vm/scenarios/lib" "$scenarios/lib"
+cp -- "$here"/vm-scope/*.sh "$scenarios/"
+tap=$(SANDBOX_VM_SCENARIOS="$scenarios" "$src/tests/vm/run-vm-tests.sh" "$build" "$src")
 grep -E '^# result|^not ok|errors' <<<"$tap" || true
 grep -q '^not ok' <<<"$tap" && exit 1
 exit 0

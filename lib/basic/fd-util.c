@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -98,5 +101,55 @@ int fd_set_cloexec(int fd, int on)
         flags = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
         if (fcntl(fd, F_SETFD, flags) < 0)
                 return -errno;
+        return 0;
+}
+
+int read_regular_fd(int fd, size_t max, char **ret, size_t *ret_size, struct stat *ret_st)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, alloc;
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if ((uint64_t)st.st_size > max)
+                return -E2BIG;
+        /* st_size is a hint: the file may change while we read it. */
+        alloc = (size_t)st.st_size < 64 ? 64 : (size_t)st.st_size + 1;
+        buf = malloc(alloc + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n;
+
+                if (size == alloc) {
+                        char *nb;
+                        if (alloc > max)
+                                return -E2BIG;
+                        alloc = alloc * 2 > max + 1 ? max + 1 : alloc * 2;
+                        nb = realloc(buf, alloc + 1);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                }
+                n = read(fd, buf + size, alloc - size);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                size += (size_t)n;
+                if (size > max)
+                        return -E2BIG;
+        }
+        buf[size] = '\0';
+        if (ret_st)
+                *ret_st = st;
+        *ret = TAKE_PTR(buf);
+        *ret_size = size;
         return 0;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Write all of buf, retrying on EINTR and short writes. 0 or -errno. */
@@ -20,3 +21,8 @@ ssize_t read_small_file_at(int dir_fd, const char *path, char *buf, size_t max);
 
 /* Set or clear FD_CLOEXEC. 0 or -errno. */
 int fd_set_cloexec(int fd, int on);
+
+/* Read all of the regular file open at fd, at most max bytes (-E2BIG beyond, -EBADFD if it is
+ * not a regular file), NUL-terminated; st_size is only a hint, the file may change while read.
+ * ret_st (optional) receives the fstat() of fd. 0 or -errno; ret untouched on failure. */
+int read_regular_fd(int fd, size_t max, char **ret, size_t *ret_size, struct stat *ret_st);

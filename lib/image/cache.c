@@ -180,7 +180,7 @@ static int info_read(int entry_fd, struct info *ret)
 
         if (fd < 0)
                 return -errno;
-        r = read_fd_capped(fd, INFO_SIZE_MAX, &data, &size);
+        r = read_regular_fd(fd, INFO_SIZE_MAX, &data, &size, NULL);
         if (r < 0)
                 return r;
         for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -81,54 +81,6 @@ int openat_beneath(int dir_fd, const char *path, int flags)
         return -errno;
 }
 
-int read_fd_capped(int fd, size_t max, char **ret, size_t *ret_size)
-{
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0, alloc;
-        struct stat st;
-
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        if ((uint64_t)st.st_size > max)
-                return -E2BIG;
-        /* st_size is a hint only: the file may grow while we read it. */
-        alloc = (size_t)st.st_size + 1;
-        buf = malloc(alloc + 1);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n;
-
-                if (size == alloc) {
-                        char *nb;
-                        if (alloc > max)
-                                return -E2BIG;
-                        alloc = alloc * 2 > max + 1 ? max + 1 : alloc * 2;
-                        nb = realloc(buf, alloc + 1);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                }
-                n = read(fd, buf + size, alloc - size);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        break;
-                size += (size_t)n;
-                if (size > max)
-                        return -E2BIG;
-        }
-        buf[size] = '\0';
-        *ret = TAKE_PTR(buf);
-        *ret_size = size;
-        return 0;
-}
-
 /* Best effort: if it fails, the removal that follows says why. */
 static void chmod_quiet(int dir_fd, const char *name, mode_t mode)
 {

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "fd-util.h"
 
 /* openat2(dir_fd, path, flags | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
  * RESOLVE_NO_MAGICLINKS): path may not leave dir_fd, and no component (the last included) may be
@@ -15,10 +16,6 @@
  * is opened with O_NOFOLLOW instead, refusing ".." and absolute paths. Returns the fd or -errno
  * (-ELOOP for a symlink, -EXDEV for a path that would leave dir_fd). */
 int openat_beneath(int dir_fd, const char *path, int flags);
-
-/* Read all of fd (a regular file) into a NUL-terminated buffer, refusing (-E2BIG) more than max
- * bytes. */
-int read_fd_capped(int fd, size_t max, char **ret, size_t *ret_size);
 
 /* Remove dir_fd/name and, for a directory, everything below it, never following symlinks;
  * directories without owner rwx are chmod-ed first (they are ours). A missing name is not an

@@ -111,7 +111,7 @@ static int blob_read(int layout_fd, const struct oci_descriptor *d, const char *
         fd = image_blob_open(layout_fd, d->digest, d->size, e);
         if (fd < 0)
                 return fd;
-        r = read_fd_capped(fd, (size_t)d->size, &buf, &size);
+        r = read_regular_fd(fd, (size_t)d->size, &buf, &size, NULL);
         if (r == -E2BIG || (r >= 0 && size != d->size))
                 return sb_error_set(e, -EBADMSG, "%s %s changed size while being read", what,
                                     d->digest);
@@ -141,7 +141,7 @@ static int layout_read_file(int layout_fd, const char *name, char **ret, size_t 
                 return sb_error_set(e, -ELOOP, "%s is a symlink: refused", name);
         if (fd < 0)
                 return sb_error_set(e, fd, "cannot open %s: %m", name);
-        r = read_fd_capped(fd, OCI_JSON_MAX, ret, ret_size);
+        r = read_regular_fd(fd, OCI_JSON_MAX, ret, ret_size, NULL);
         if (r == -E2BIG)
                 return sb_error_set(e, r, "%s is larger than %u bytes", name, OCI_JSON_MAX);
         if (r == -EBADFD)

@@ -129,7 +129,7 @@ int trust_state_load(const char *path, struct trust_state *ret, struct sb_error 
                 }
                 return sb_error_set(e, -errno, "cannot open %s: %m", path);
         }
-        r = trust_read_fd(fd, STATE_FILE_MAX, &data, &size, NULL);
+        r = read_regular_fd(fd, STATE_FILE_MAX, &data, &size, NULL);
         if (r < 0)
                 return sb_error_set(e, r, "cannot read %s: %m", path);
         if (memchr(data, '\0', size))

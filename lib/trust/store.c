@@ -110,7 +110,7 @@ static int read_trusted_file(int dir_fd, const char *dir, const char *name, uid_
         if (fd < 0)
                 return sb_error_set(e, -errno, "%s/%s: %s", dir, name,
                                     errno == ELOOP ? "is a symlink: refused" : strerror(errno));
-        r = trust_read_fd(fd, max, &data, &size, &st);
+        r = read_regular_fd(fd, max, &data, &size, &st);
         if (r == -EBADFD)
                 return sb_error_set(e, -EBADMSG, "%s/%s: not a regular file", dir, name);
         if (r == -E2BIG)
@@ -313,7 +313,7 @@ int trust_pubkey_load(const char *path, struct minisign_pubkey *ret, struct sb_e
 
         if (fd < 0)
                 return sb_error_set(e, -errno, "cannot open %s: %m", path);
-        r = trust_read_fd(fd, TRUST_KEY_FILE_MAX, &data, &size, NULL);
+        r = read_regular_fd(fd, TRUST_KEY_FILE_MAX, &data, &size, NULL);
         if (r < 0)
                 return sb_error_set(e, r, "cannot read %s: %m", path);
         r = minisign_pubkey_parse(data, size, ret, &e2);

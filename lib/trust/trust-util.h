@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "fd-util.h"
+
 /* Internal helpers of lib/trust. */
 
 #include <stddef.h>
@@ -10,10 +12,6 @@
 /* openat2(dir_fd, path, flags, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS), with
  * an O_NOFOLLOW walk where openat2 is missing. fd or -errno. */
 int trust_openat_beneath(int dir_fd, const char *path, int flags);
-
-/* Read a regular file into a NUL-terminated buffer; -E2BIG above max, -EBADFD for a non-regular
- * file. If st is not NULL it receives the fd's stat. */
-int trust_read_fd(int fd, size_t max, char **ret, size_t *ret_size, struct stat *st);
 
 /* Write data to dir_fd/name atomically: a temporary file beside it, fsync, rename. */
 int trust_write_atomic(int dir_fd, const char *name, const char *data, size_t size, mode_t mode);

@@ -282,7 +282,7 @@ int trust_verify(const struct trust_store *store, const struct trust_request *re
                                          errno == ELOOP ? "is a symlink: refused"
                                                         : strerror(errno));
                 else {
-                        r = trust_read_fd(fd, MINISIGN_FILE_MAX, &data, &size, NULL);
+                        r = read_regular_fd(fd, MINISIGN_FILE_MAX, &data, &size, NULL);
                         if (r < 0)
                                 r = sb_error_set(&e2, r == -EBADFD ? -EBADMSG : r, "%s: %s", file,
                                                  r == -E2BIG    ? "larger than 4 MiB"
