@@ -229,7 +229,13 @@ static int write_value(FILE *f, const struct policy *p, enum policy_key key, ssi
 
         switch (policy_keys[key].type) {
         case VT_NAMES:
+        case VT_KEYS:
+        case VT_ENVS:
                 return write_words(f, *(char *const *const *)v, wrap_key);
+        case VT_ROLLBACK:
+                return put(f, policy_rollback_to_string(*(const enum policy_rollback *)v));
+        case VT_DURATION:
+                return policy_write_duration(f, *(const uint64_t *)v);
         case VT_EXEC:
                 return write_words(f, *(char *const *const *)v, NULL); /* not a list */
         case VT_STRING:
@@ -389,7 +395,7 @@ static int write_key_text(FILE *f, const struct policy *p, enum policy_key k)
 int policy_write_text(const struct policy *p, FILE *f)
 {
         static const enum policy_section order[] = {SECTION_MATCH, SECTION_APP, SECTION_RESOURCES,
-                                                    SECTION_SANDBOX};
+                                                    SECTION_SANDBOX, SECTION_IMAGES};
         int r;
 
         if (p->source)
@@ -541,7 +547,13 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
         switch (policy_keys[k].type) {
         case VT_NAMES:
         case VT_EXEC:
+        case VT_KEYS:
+        case VT_ENVS:
                 return json_strv(f, *(char *const *const *)v);
+        case VT_ROLLBACK:
+                return json_text_value(f, p, k);
+        case VT_DURATION: /* seconds, a number for programs */
+                return fprintf(f, "%" PRIu64, *(const uint64_t *)v) < 0 ? -EIO : 0;
         case VT_STRING:
                 return json_string(f, *(char *const *)v);
         case VT_MEMORY:

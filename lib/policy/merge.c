@@ -437,6 +437,48 @@ static int stack_syscalls(struct policy *r, const struct policy *a, const struct
         return 0;
 }
 
+/* Does the TrustedKeys= set l let entry through? "@admin" lets every admin key name and id
+ * through, so it covers any entry but "@user". Key names and ids are not resolved here (the store
+ * is not the policy's business): the same key spelled once by name and once by id does not
+ * match, which errs on the side of trusting less. */
+static bool keys_cover(char *const *l, const char *entry)
+{
+        if (strv_find(l, entry) >= 0)
+                return true;
+        return !streq(entry, POLICY_KEYS_USER) && strv_find(l, POLICY_KEYS_ADMIN) >= 0;
+}
+
+/* TrustedKeys= AllowedEnvironments= of two peers that both set them: the entries both let
+ * through. */
+static int stack_wordset(struct policy *r, const struct policy *a, const struct policy *b,
+                         enum policy_key k)
+{
+        char *const *x = *(char *const *const *)policy_field_const(a, k);
+        char *const *y = *(char *const *const *)policy_field_const(b, k);
+        bool keys = policy_keys[k].type == VT_KEYS;
+        _cleanup_free_ char **pick = NULL;
+        char **set = NULL;
+        size_t n = 0, n_set = 0;
+        int q;
+
+        pick = calloc(strv_length(x) + strv_length(y) + 1, sizeof(char *));
+        if (!pick)
+                return -ENOMEM;
+        STRV_FOREACH (w, x)
+                if (keys ? keys_cover(y, *w) : strv_find(y, *w) >= 0)
+                        pick[n++] = *w;
+        STRV_FOREACH (w, y)
+                if (keys && keys_cover(x, *w))
+                        pick[n++] = *w;
+        q = policy_names_to_set(pick, n, &set, &n_set);
+        if (q < 0)
+                return q;
+        policy_key_reset(r, k);
+        *(char ***)policy_field(r, k) = set;
+        origin_of(r, a, b, k, policy_strv_equal(set, x));
+        return 0;
+}
+
 static int stack_key(struct policy *r, const struct policy *a, const struct policy *b,
                      enum policy_key k, const struct policy_system *sys)
 {
@@ -491,6 +533,17 @@ static int stack_key(struct policy *r, const struct policy *a, const struct poli
                         policy_origin_set(&r->origin[k], &b->origin[k]);
                 return 0;
         }
+        case VT_KEYS:
+        case VT_ENVS:
+                if (!both)
+                        return take(r, a, b, k, false);
+                return stack_wordset(r, a, b, k);
+        case VT_ROLLBACK:
+                return take(r, a, b, k,
+                            *(const enum policy_rollback *)y > *(const enum policy_rollback *)x);
+        case VT_DURATION:
+                /* unset: no limit */
+                return take(r, a, b, k, *(const uint64_t *)y < *(const uint64_t *)x);
         case VT_PATHS:
         case VT_BINDS:
                 return 0; /* stack_paths(), stack_binds() */
@@ -551,6 +604,22 @@ static int refuse_values(struct sb_error *e, const struct policy *c, const struc
         if (!lv || !cv)
                 return -ENOMEM;
         return refuse(e, &l->origin[k], k, lv, why, k, cv, &c->origin[k]);
+}
+
+/* A layer asking for more than an [Images] key's unset value, which no admin policy raised. */
+static int refuse_default(struct sb_error *e, const struct policy *l, enum policy_key k,
+                          const char *dflt)
+{
+        _cleanup_free_ char *lv = policy_format_value(l, k);
+
+        if (!lv)
+                return -ENOMEM;
+        return sb_error_set(e, -EPERM,
+                            "%s:%u: %s=%s asks for more than the ceiling: no admin policy sets "
+                            "%s=, which then means %s=%s",
+                            policy_origin_file(&l->origin[k]), l->origin[k].line,
+                            policy_keys[k].name, lv, policy_keys[k].name, policy_keys[k].name,
+                            dflt);
 }
 
 static int refuse_path(struct sb_error *e, const struct policy *c, const struct policy_path *x,
@@ -708,9 +777,51 @@ static int check_key(const struct policy *c, const struct policy *l, enum policy
                         return refuse_values(e, c, l, k, "above");
                 return 0;
         case VT_BOOL:
+                if (k == POLICY_REQUIRE_SIGNED && !cset && !*(const bool *)y)
+                        return refuse_default(e, l, k, "yes");
                 if (cset && *(const bool *)x && !*(const bool *)y)
                         return refuse_values(e, c, l, k, "weaker than");
                 return 0;
+        case VT_ROLLBACK:
+                if (!cset && *(const enum policy_rollback *)y != POLICY_ROLLBACK_YES)
+                        return refuse_default(e, l, k, "yes");
+                if (cset && *(const enum policy_rollback *)y < *(const enum policy_rollback *)x)
+                        return refuse_values(e, c, l, k, "weaker than");
+                return 0;
+        case VT_DURATION:
+                if (cset && *(const uint64_t *)y > *(const uint64_t *)x)
+                        return refuse_values(e, c, l, k, "above");
+                return 0;
+        case VT_KEYS: {
+                static char *const admin_only[] = {(char *)POLICY_KEYS_ADMIN, NULL};
+                char *const *cl = cset ? *(char *const *const *)x : admin_only;
+                _cleanup_free_ char *why = NULL;
+
+                STRV_FOREACH (w, *(char *const *const *)y) {
+                        if (keys_cover(cl, *w))
+                                continue;
+                        if (!cset)
+                                return refuse_default(e, l, k, POLICY_KEYS_ADMIN);
+                        if (asprintf(&why, "%s is not allowed by", *w) < 0)
+                                return -ENOMEM;
+                        return refuse_values(e, c, l, k, why);
+                }
+                return 0;
+        }
+        case VT_ENVS: {
+                _cleanup_free_ char *why = NULL;
+
+                if (!cset)
+                        return 0; /* unset: any environment */
+                STRV_FOREACH (w, *(char *const *const *)y) {
+                        if (strv_find(*(char *const *const *)x, *w) >= 0)
+                                continue;
+                        if (asprintf(&why, "environment %s is not allowed by", *w) < 0)
+                                return -ENOMEM;
+                        return refuse_values(e, c, l, k, why);
+                }
+                return 0;
+        }
         case VT_PROTECT_SYSTEM:
                 if (cset && *(const enum protect_system *)y < *(const enum protect_system *)x)
                         return refuse_values(e, c, l, k, "weaker than");

@@ -105,6 +105,51 @@ static int parse_names(struct parser *ps, enum policy_key k, const char *value, 
         }
 }
 
+static int compare_words(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* TrustedKeys= AllowedEnvironments=: a sorted set, so that equal sets compare equal. */
+static int parse_wordset(struct parser *ps, enum policy_key k, const char *value, size_t voff)
+{
+        char ***l = policy_field(ps->p, k);
+        struct words w = {value, 0, voff};
+        size_t woff = 0;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *word = NULL;
+
+                r = next_word(ps, &w, &word, &woff);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                if (policy_keys[k].type == VT_KEYS && !policy_trusted_key_valid(word))
+                        return fail(ps, woff, -EINVAL,
+                                    "invalid %s= entry \"%s\": expected @admin, @user, a key id "
+                                    "or the name of a key file in /etc/sandbox/keys.d (without "
+                                    ".pub)",
+                                    policy_keys[k].name, word);
+                if (policy_keys[k].type == VT_ENVS && !policy_environment_name_valid(word))
+                        return fail(ps, woff, -EINVAL,
+                                    "invalid environment name \"%s\": expected 1 to 32 of "
+                                    "a-z 0-9 _ -, starting with a letter or digit",
+                                    word);
+                if (strv_find(*l, word) >= 0)
+                        continue;
+                r = check_list_size(ps, k, strv_length(*l), woff);
+                if (r < 0)
+                        return r;
+                if (strv_consume(l, word) < 0)
+                        return fail(ps, woff, -ENOMEM, "out of memory");
+                word = NULL; /* owned by the list now */
+        }
+        qsort(*l, strv_length(*l), sizeof(char *), compare_words);
+        return 0;
+}
+
 static int parse_exec(struct parser *ps, enum policy_key k, const char *value, size_t voff)
 {
         _cleanup_strv_free_ char **argv = NULL;
@@ -520,6 +565,17 @@ static int parse_scalar(struct parser *ps, enum policy_key k, const char *value,
                         *(enum protect_home *)f = r;
                 expect = "no, yes, read-only or tmpfs";
                 break;
+        case VT_ROLLBACK:
+                r = policy_rollback_from_string(value);
+                if (r >= 0)
+                        *(enum policy_rollback *)f = r;
+                expect = "yes or warn-stale (rollback protection cannot be switched off)";
+                break;
+        case VT_DURATION:
+                r = policy_parse_duration(value, f);
+                expect = "a duration from 1s to 100 years: a number of seconds with an optional "
+                         "s, min, h, d or w suffix";
+                break;
         case VT_NAMES:
         case VT_EXEC:
         case VT_PATHS:
@@ -550,9 +606,10 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
                 if (!list)
                         return fail(ps, voff, -EINVAL, "%s= needs a value", ki->name);
                 /* Empty assignment: forget what this file assigned so far (systemd). For the
-                 * capability sets the empty set is a value of its own: no capabilities. */
+                 * capability sets the empty set is a value of its own: no capabilities; likewise
+                 * no trusted keys, no allowed environments. */
                 policy_key_reset(ps->p, k);
-                if (ki->type == VT_CAPS)
+                if (ki->type == VT_CAPS || ki->type == VT_KEYS || ki->type == VT_ENVS)
                         policy_origin_set(&ps->p->origin[k], &ps->here);
                 return 0;
         }
@@ -578,6 +635,10 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
                 break;
         case VT_ENV:
                 r = parse_env(ps, k, value, voff);
+                break;
+        case VT_KEYS:
+        case VT_ENVS:
+                r = parse_wordset(ps, k, value, voff);
                 break;
         case VT_STRING:
         case VT_MEMORY:
@@ -611,6 +672,7 @@ static bool section_allowed(enum policy_file_kind kind, enum policy_section s)
                 return kind == POLICY_KIND_PROFILE || kind == POLICY_KIND_EFFECTIVE;
         case SECTION_RESOURCES:
         case SECTION_SANDBOX:
+        case SECTION_IMAGES:
                 return true;
         case SECTION_NONE:
         default:
@@ -633,9 +695,10 @@ static int parse_section(struct parser *ps, char *line, size_t start, size_t end
                         return fail(ps, start + 1 + i, -EINVAL, "invalid section name");
         s = policy_section_from_name(name);
         if (s < 0)
-                return fail(ps, start + 1, -EINVAL,
-                            "unknown section [%s] (known: [Match] [App] [Resources] [Sandbox])",
-                            name);
+                return fail(
+                    ps, start + 1, -EINVAL,
+                    "unknown section [%s] (known: [Match] [App] [Resources] [Sandbox] [Images])",
+                    name);
         if (!section_allowed(ps->p->kind, s))
                 return fail(ps, start + 1, -EINVAL, "section [%s] is only allowed in %s", name,
                             s == SECTION_MATCH ? "admin policies (.policy)"
@@ -691,7 +754,8 @@ static int parse_line(struct parser *ps, char *line, size_t len)
         }
         if (ps->p->kind == POLICY_KIND_FLAGS) {
                 if (policy_keys[k].section != SECTION_RESOURCES &&
-                    policy_keys[k].section != SECTION_SANDBOX)
+                    policy_keys[k].section != SECTION_SANDBOX &&
+                    policy_keys[k].section != SECTION_IMAGES)
                         return fail(ps, i, -EINVAL, "%s= can only be set in a file",
                                     policy_keys[k].name);
         } else if (ps->section == SECTION_NONE) {

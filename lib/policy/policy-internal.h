@@ -16,6 +16,7 @@ enum policy_section {
         SECTION_APP,
         SECTION_RESOURCES,
         SECTION_SANDBOX,
+        SECTION_IMAGES,
         _SECTION_MAX,
 };
 const char *policy_section_name(enum policy_section s);
@@ -38,6 +39,10 @@ enum policy_value_type {
         VT_SYSCALLS,   /* [~]name|@group ... */
         VT_NAMESPACES, /* yes|no|[~]type ... */
         VT_ENV,        /* NAME=VALUE ... */
+        VT_KEYS,       /* TrustedKeys=: @admin @user NAME KEYID ... (a sorted set) */
+        VT_ENVS,       /* AllowedEnvironments=: ENV ... (a sorted set) */
+        VT_ROLLBACK,   /* yes|warn-stale */
+        VT_DURATION,   /* seconds, with an optional s min h d w suffix */
 };
 
 struct policy_key_info {
@@ -75,6 +80,8 @@ ssize_t policy_env_list_find(const struct policy_env_list *l, const char *name);
 /* Set name=value (replacing an existing entry). 0 or -ENOMEM. */
 int policy_env_list_set(struct policy_env_list *l, const char *name, const char *value,
                         const struct policy_origin *origin);
+/* Same length, same strings in the same order (NULL and empty are equal). */
+bool policy_strv_equal(char *const *a, char *const *b);
 void policy_syscalls_clear(struct policy_syscalls *s);
 int policy_syscalls_copy(const struct policy_syscalls *s, struct policy_syscalls *ret);
 bool policy_syscalls_contains(const struct policy_syscalls *s, const char *name);
@@ -99,6 +106,18 @@ int protect_system_from_string(const char *s);
 const char *protect_system_to_string(enum protect_system v);
 int protect_home_from_string(const char *s);
 const char *protect_home_to_string(enum protect_home v);
+int policy_rollback_from_string(const char *s);
+const char *policy_rollback_to_string(enum policy_rollback v);
+/* "3600", "90min", "12h", "30d", "2w": 1 second to 100 years. */
+int policy_parse_duration(const char *s, uint64_t *ret);
+/* The largest unit that divides seconds exactly: "2w", "36h". 0 or -EIO. */
+int policy_write_duration(FILE *f, uint64_t seconds);
+/* A TrustedKeys= entry: "@admin", "@user", a key id (16 hex digits) or a key file name in
+ * keys.d without ".pub" ([A-Za-z0-9_.+-], not starting with '.'; at most 255 bytes). */
+bool policy_trusted_key_valid(const char *s);
+/* An AllowedEnvironments= entry as signatures spell it: [a-z0-9_-], starting with a letter or
+ * digit, 1..32 bytes. */
+bool policy_environment_name_valid(const char *s);
 /* Absolute path → canonical form in a new string: -EINVAL for relative paths, "." or "..". */
 int policy_path_canonicalize(const char *s, char **ret);
 /* Is parent equal to path or one of its ancestors (both canonical)? */

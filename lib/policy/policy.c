@@ -49,12 +49,20 @@ const struct policy_key_info policy_keys[_POLICY_KEY_MAX] = {
     [POLICY_RESTRICT_NAMESPACES] =
         KEY("RestrictNamespaces", SECTION_SANDBOX, VT_NAMESPACES, restrict_namespaces),
     [POLICY_ENVIRONMENT] = KEY("Environment", SECTION_SANDBOX, VT_ENV, environment),
+    [POLICY_REQUIRE_SIGNED] = KEY("RequireSigned", SECTION_IMAGES, VT_BOOL, require_signed),
+    [POLICY_TRUSTED_KEYS] = KEY("TrustedKeys", SECTION_IMAGES, VT_KEYS, trusted_keys),
+    [POLICY_ALLOWED_ENVIRONMENTS] =
+        KEY("AllowedEnvironments", SECTION_IMAGES, VT_ENVS, allowed_environments),
+    [POLICY_ROLLBACK_PROTECTION] =
+        KEY("RollbackProtection", SECTION_IMAGES, VT_ROLLBACK, rollback_protection),
+    [POLICY_MAX_SIGNATURE_AGE] =
+        KEY("MaxSignatureAge", SECTION_IMAGES, VT_DURATION, max_signature_age),
 };
 
 static const char *const section_names[_SECTION_MAX] = {
     [SECTION_NONE] = NULL,         [SECTION_MATCH] = "Match",
     [SECTION_APP] = "App",         [SECTION_RESOURCES] = "Resources",
-    [SECTION_SANDBOX] = "Sandbox",
+    [SECTION_SANDBOX] = "Sandbox", [SECTION_IMAGES] = "Images",
 };
 
 const char *policy_section_name(enum policy_section s)
@@ -93,6 +101,8 @@ bool policy_type_is_list(enum policy_value_type t)
         case VT_SYSCALLS:
         case VT_NAMESPACES:
         case VT_ENV:
+        case VT_KEYS:
+        case VT_ENVS:
                 return true;
         case VT_EXEC:
         case VT_STRING:
@@ -103,6 +113,8 @@ bool policy_type_is_list(enum policy_value_type t)
         case VT_BOOL:
         case VT_PROTECT_SYSTEM:
         case VT_PROTECT_HOME:
+        case VT_ROLLBACK:
+        case VT_DURATION:
                 return false;
         default:
                 return false;
@@ -335,7 +347,15 @@ void policy_key_reset(struct policy *p, enum policy_key k)
         switch (policy_keys[k].type) {
         case VT_NAMES:
         case VT_EXEC:
+        case VT_KEYS:
+        case VT_ENVS:
                 *(char ***)f = strv_free(*(char ***)f);
+                break;
+        case VT_ROLLBACK:
+                *(enum policy_rollback *)f = POLICY_ROLLBACK_WARN_STALE;
+                break;
+        case VT_DURATION:
+                *(uint64_t *)f = 0;
                 break;
         case VT_STRING:
                 free(*(char **)f);
@@ -418,7 +438,15 @@ static int copy_value(struct policy *dst, const struct policy *src, enum policy_
         switch (policy_keys[k].type) {
         case VT_NAMES:
         case VT_EXEC:
+        case VT_KEYS:
+        case VT_ENVS:
                 return strv_copy(*(char *const *const *)from, to);
+        case VT_ROLLBACK:
+                *(enum policy_rollback *)to = *(const enum policy_rollback *)from;
+                return 0;
+        case VT_DURATION:
+                *(uint64_t *)to = *(const uint64_t *)from;
+                return 0;
         case VT_STRING:
                 if (*(char *const *)from) {
                         *(char **)to = strdup(*(char *const *)from);
@@ -507,7 +535,7 @@ int policy_copy(const struct policy *p, struct policy **ret)
         return 0;
 }
 
-static bool strv_equal(char *const *a, char *const *b)
+bool policy_strv_equal(char *const *a, char *const *b)
 {
         size_t n = strv_length(a);
 
@@ -531,7 +559,13 @@ static bool key_equal(const struct policy *a, const struct policy *b, enum polic
         switch (policy_keys[k].type) {
         case VT_NAMES:
         case VT_EXEC:
-                return strv_equal(*(char *const *const *)x, *(char *const *const *)y);
+        case VT_KEYS:
+        case VT_ENVS:
+                return policy_strv_equal(*(char *const *const *)x, *(char *const *const *)y);
+        case VT_ROLLBACK:
+                return *(const enum policy_rollback *)x == *(const enum policy_rollback *)y;
+        case VT_DURATION:
+                return *(const uint64_t *)x == *(const uint64_t *)y;
         case VT_STRING:
                 return str_equal_null(*(char *const *)x, *(char *const *)y);
         case VT_MEMORY:
@@ -597,4 +631,30 @@ bool policy_equal(const struct policy *a, const struct policy *b)
                         return false;
         }
         return true;
+}
+
+bool policy_image_require_signed(const struct policy *p)
+{
+        return policy_is_set(p, POLICY_REQUIRE_SIGNED) ? p->require_signed : true;
+}
+
+enum policy_rollback policy_image_rollback(const struct policy *p)
+{
+        return policy_is_set(p, POLICY_ROLLBACK_PROTECTION) ? p->rollback_protection
+                                                            : POLICY_ROLLBACK_YES;
+}
+
+char *const *policy_image_trusted_keys(const struct policy *p)
+{
+        static char *const none[] = {NULL};
+
+        if (!policy_is_set(p, POLICY_TRUSTED_KEYS))
+                return NULL;
+        return p->trusted_keys ? p->trusted_keys : none;
+}
+
+bool policy_image_user_keys(const struct policy *p)
+{
+        return policy_is_set(p, POLICY_TRUSTED_KEYS) &&
+               strv_find(p->trusted_keys, POLICY_KEYS_USER) >= 0;
 }

@@ -13,7 +13,7 @@
  *   ~/.config/sandbox/apps/APP.profile      the user's own profile
  *
  * Sections: [Match] (User=, Group=; .policy only), [App] (Exec=, Description=; .profile only),
- * [Resources] and [Sandbox] (both kinds).
+ * [Resources], [Sandbox] and [Images] (both kinds).
  *
  * THE CEILING RULE. The admin policies that match a user are stacked into the ceiling: every key
  * takes the more restrictive of their values (policy_stack()). The app profiles, the user's
@@ -44,6 +44,18 @@
  *   RestrictNamespaces                       intersection of the allowed namespace types
  *   Environment                              united; a tightening layer may not change a variable
  *                                            the ceiling sets
+ *   RequireSigned                            yes over no; unset counts as yes
+ *   TrustedKeys                              intersection, where "@admin" stands for every admin
+ *                                            key (so "@admin" ∩ "prod" = "prod") and "@user"
+ *                                            for the user's own keys; unset counts as "@admin"
+ *   AllowedEnvironments                      intersection; unset = any environment
+ *   RollbackProtection                       yes over warn-stale; unset counts as yes
+ *   MaxSignatureAge                          the lower; unset = no limit
+ *
+ * The three [Images] keys whose unset value is not the loosest one (RequireSigned=,
+ * TrustedKeys=, RollbackProtection=) are "no opinion" among peers (a group policy that sets
+ * RequireSigned=no is not overruled by one that says nothing), but a tightening layer is held to
+ * their unset value: a user's profile cannot say RequireSigned=no unless an admin policy did.
  *
  * Every effective value remembers the file and line that decided it (struct policy_origin), so
  * `sandbox policy show` can explain it: policy_write_text(), policy_write_json().
@@ -112,6 +124,12 @@ enum policy_key {
         POLICY_SYSTEM_CALL_FILTER,
         POLICY_RESTRICT_NAMESPACES,
         POLICY_ENVIRONMENT,
+        /* [Images] */
+        POLICY_REQUIRE_SIGNED,
+        POLICY_TRUSTED_KEYS,
+        POLICY_ALLOWED_ENVIRONMENTS,
+        POLICY_ROLLBACK_PROTECTION,
+        POLICY_MAX_SIGNATURE_AGE,
         _POLICY_KEY_MAX,
 };
 
@@ -220,6 +238,19 @@ enum {
         POLICY_NS_ALL = (1U << 7) - 1,
 };
 
+/* RollbackProtection=: both refuse a version lower than the highest one run for the same name and
+ * environment (and the same version with another digest); they differ on a "stale" image, one
+ * lower than the highest version whose signature the user has seen verify. */
+enum policy_rollback {
+        POLICY_ROLLBACK_WARN_STALE, /* stale: run with a warning */
+        POLICY_ROLLBACK_YES,        /* stale: refused */
+        _POLICY_ROLLBACK_MAX,
+};
+
+/* TrustedKeys= tokens besides key names and key ids. */
+#define POLICY_KEYS_ADMIN "@admin" /* every key in the admin's store */
+#define POLICY_KEYS_USER  "@user"  /* the user's own keys (~/.config/sandbox/keys/ *.pub) */
+
 /* A parsed file, a set of flags or a merge result. A key is set iff origin[key].source != NULL;
  * the typed field is meaningful only then. Callers read the fields directly and never change
  * them except through this API. */
@@ -248,6 +279,12 @@ struct policy {
         struct policy_syscalls system_call_filter;
         unsigned restrict_namespaces; /* POLICY_NS_* the sandbox may create */
         struct policy_env_list environment;
+
+        bool require_signed;
+        char **trusted_keys;         /* sorted set: "@admin", "@user", key names, key ids */
+        char **allowed_environments; /* sorted set of environment names */
+        enum policy_rollback rollback_protection;
+        uint64_t max_signature_age; /* seconds */
 };
 
 /* An empty policy of the given kind, named source (may be NULL). NULL on ENOMEM. */
@@ -387,6 +424,15 @@ struct policy_request {
 /* The effective policy: ceiling → admin profile → user profile → flags, each tightening. */
 int policy_resolve(const struct policy_dirs *dirs, const struct policy_request *req,
                    const struct policy_system *sys, struct policy **ret, struct sb_error *e);
+
+/* ---- [Images]: the effective values, unset keys taking their defaults ---- */
+bool policy_image_require_signed(const struct policy *p);
+enum policy_rollback policy_image_rollback(const struct policy *p);
+/* The key names/ids TrustedKeys= allows, NULL meaning every admin key ("@admin" entries are kept:
+ * lib/trust reads them); never NULL when the policy sets the key. */
+char *const *policy_image_trusted_keys(const struct policy *p);
+/* Does TrustedKeys= let the user's own keys vouch for images? */
+bool policy_image_user_keys(const struct policy *p);
 
 /* ---- explain --------------------------------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
 /* Value syntax, as systemd spells it: booleans, sizes, percentages, limits, weights, enums,
  * paths, words with quotes. Pure functions: they allocate only the strings they return. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,4 +451,101 @@ size_t policy_utf8_len(const unsigned char *s, size_t n)
             (cp >= 0xd800 && cp <= 0xdfff))
                 return 0; /* overlong, out of range or a UTF-16 surrogate */
         return len;
+}
+
+static const char *const rollback_names[_POLICY_ROLLBACK_MAX] = {
+    [POLICY_ROLLBACK_WARN_STALE] = "warn-stale",
+    [POLICY_ROLLBACK_YES] = "yes",
+};
+
+int policy_rollback_from_string(const char *s)
+{
+        /* "no" is not a value: without rollback protection an attacker who can put an old,
+         * genuinely signed image in front of the user wins; the admin's remedy for a false alarm
+         * is a new version, not switching the check off. */
+        if (streq(s, "yes") || streq(s, "true") || streq(s, "on") || streq(s, "1"))
+                return POLICY_ROLLBACK_YES;
+        if (streq(s, "warn-stale"))
+                return POLICY_ROLLBACK_WARN_STALE;
+        return -EINVAL;
+}
+
+const char *policy_rollback_to_string(enum policy_rollback v)
+{
+        return (unsigned)v < _POLICY_ROLLBACK_MAX ? rollback_names[v] : NULL;
+}
+
+static const struct {
+        const char *suffix;
+        uint64_t mult;
+} duration_units[] = {
+    /* largest first: policy_write_duration() picks the first that divides */
+    {"w", 604800}, {"d", 86400}, {"h", 3600}, {"min", 60}, {"s", 1}, {"", 1},
+};
+
+int policy_parse_duration(const char *s, uint64_t *ret)
+{
+        uint64_t v = 0;
+        size_t i = 0;
+
+        if (!(s[0] >= '0' && s[0] <= '9'))
+                return -EINVAL;
+        for (; s[i] >= '0' && s[i] <= '9'; i++) {
+                if (v > UINT64_C(1) << 40)
+                        return -ERANGE;
+                v = v * 10 + (uint64_t)(s[i] - '0');
+        }
+        for (size_t u = 0; u < ELEMENTSOF(duration_units); u++)
+                if (streq(s + i, duration_units[u].suffix)) {
+                        uint64_t secs = v * duration_units[u].mult;
+                        if (v == 0 || secs > UINT64_C(100) * 366 * 86400)
+                                return -ERANGE;
+                        *ret = secs;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int policy_write_duration(FILE *f, uint64_t seconds)
+{
+        for (size_t u = 0; u < ELEMENTSOF(duration_units); u++)
+                if (seconds % duration_units[u].mult == 0)
+                        return fprintf(f, "%" PRIu64 "%s", seconds / duration_units[u].mult,
+                                       duration_units[u].suffix) < 0
+                                   ? -EIO
+                                   : 0;
+        return -EIO; /* not reached: "s" divides everything */
+}
+
+bool policy_trusted_key_valid(const char *s)
+{
+        size_t n = strlen(s);
+
+        /* A key id (16 hex digits) passes as a name too: lib/trust matches either. */
+        if (streq(s, POLICY_KEYS_ADMIN) || streq(s, POLICY_KEYS_USER))
+                return true;
+        if (n == 0 || n > 255 || s[0] == '.')
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '.' || c == '+' || c == '-'))
+                        return false;
+        }
+        return true;
+}
+
+bool policy_environment_name_valid(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0 || n > 32)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+                if (!alnum && (i == 0 || (c != '_' && c != '-')))
+                        return false;
+        }
+        return true;
 }

@@ -140,6 +140,77 @@ TEST(refuse_switches)
         ASSERT_ACCEPTED(c, "[Sandbox]\nProtectHome=yes\n");
 }
 
+TEST(refuse_images)
+{
+        const char *loose = "[Images]\nRequireSigned=no\nTrustedKeys=prod @user\n"
+                            "AllowedEnvironments=prod dev\nRollbackProtection=warn-stale\n"
+                            "MaxSignatureAge=30d\n";
+
+        /* unset in the ceiling: the defaults, which a layer cannot loosen */
+        ASSERT_REFUSED("", "[Images]\nRequireSigned=no\n", "RequireSigned=no",
+                       "no admin policy sets RequireSigned=, which then means RequireSigned=yes");
+        ASSERT_REFUSED("", "[Images]\nRollbackProtection=warn-stale\n",
+                       "RollbackProtection=warn-stale", "which then means RollbackProtection=yes");
+        ASSERT_REFUSED("", "[Images]\nTrustedKeys=prod @user\n", "TrustedKeys=@user prod",
+                       "which then means TrustedKeys=@admin");
+        ASSERT_ACCEPTED("", "[Images]\nRequireSigned=yes\nTrustedKeys=prod 0123456789abcdef\n"
+                            "AllowedEnvironments=dev\nRollbackProtection=yes\n"
+                            "MaxSignatureAge=1h\n");
+        /* set in the ceiling */
+        ASSERT_ACCEPTED(loose, "[Images]\nRequireSigned=no\nRollbackProtection=warn-stale\n");
+        ASSERT_ACCEPTED(loose, "[Images]\nTrustedKeys=@user\nAllowedEnvironments=dev\n");
+        ASSERT_REFUSED(loose, "[Images]\nTrustedKeys=@admin\n", "TrustedKeys=@admin",
+                       "@admin is not allowed by TrustedKeys=@user prod, set at ceiling.policy:3");
+        ASSERT_REFUSED(loose, "[Images]\nTrustedKeys=other\n", "other is not allowed by");
+        ASSERT_REFUSED(loose, "[Images]\nAllowedEnvironments=prod staging\n",
+                       "environment staging is not allowed by AllowedEnvironments=dev prod");
+        ASSERT_REFUSED(loose, "[Images]\nMaxSignatureAge=31d\n", "MaxSignatureAge=31d",
+                       "above MaxSignatureAge=30d");
+        ASSERT_ACCEPTED(loose, "[Images]\nMaxSignatureAge=4w\n");
+        ASSERT_REFUSED("[Images]\nRequireSigned=yes\n", "[Images]\nRequireSigned=no\n",
+                       "weaker than RequireSigned=yes");
+        ASSERT_ACCEPTED("[Images]\nTrustedKeys=@admin @user\n", "[Images]\nTrustedKeys=prod\n");
+}
+
+TEST(stack_images)
+{
+        struct policy *a =
+            parse("a.policy", "[Images]\nRequireSigned=no\nTrustedKeys=@admin @user\n"
+                              "AllowedEnvironments=prod dev\nMaxSignatureAge=4w\n"
+                              "RollbackProtection=warn-stale\n");
+        struct policy *b = parse("b.policy", "[Images]\nTrustedKeys=prod test\n"
+                                             "AllowedEnvironments=dev qa\nMaxSignatureAge=2w\n");
+        struct policy *c = parse("c.policy", "[Images]\nRequireSigned=yes\nTrustedKeys=@user\n"
+                                             "RollbackProtection=yes\n");
+        struct policy *r = NULL, *r2 = NULL;
+
+        ASSERT_TRUE(a && b && c);
+        ASSERT_OK(policy_stack(a, b, &sys, &r));
+        /* unset in b: no opinion, a's values stand */
+        ASSERT_FALSE(policy_image_require_signed(r));
+        ASSERT_EQ(policy_image_rollback(r), POLICY_ROLLBACK_WARN_STALE);
+        /* @admin covers b's names; nobody else grants @user */
+        ASSERT_EQ(strv_length(r->trusted_keys), 2);
+        ASSERT_STREQ(r->trusted_keys[0], "prod");
+        ASSERT_STREQ(r->trusted_keys[1], "test");
+        ASSERT_FALSE(policy_image_user_keys(r));
+        ASSERT_EQ(strv_length(r->allowed_environments), 1);
+        ASSERT_STREQ(r->allowed_environments[0], "dev");
+        ASSERT_EQ(r->max_signature_age, 2 * 604800);
+        ASSERT_STREQ(policy_origin_file(&r->origin[POLICY_MAX_SIGNATURE_AGE]), "b.policy");
+        ASSERT_OK(policy_stack(r, c, &sys, &r2));
+        ASSERT_TRUE(policy_image_require_signed(r2));
+        ASSERT_EQ(policy_image_rollback(r2), POLICY_ROLLBACK_YES);
+        /* {prod, test} ∩ {@user}: no key at all, still set */
+        ASSERT_TRUE(policy_is_set(r2, POLICY_TRUSTED_KEYS));
+        ASSERT_EQ(strv_length(r2->trusted_keys), 0);
+        policy_free(a);
+        policy_free(b);
+        policy_free(c);
+        policy_free(r);
+        policy_free(r2);
+}
+
 TEST(refuse_paths)
 {
         const char *c = "[Sandbox]\nProtectSystem=strict\nReadWritePaths=/srv/data\n"
@@ -410,6 +481,8 @@ static const char *const syscall_pool[] = {
 static const char *const cap_pool[] = {"CAP_CHOWN", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE",
                                        "CAP_SYS_ADMIN", "CAP_KILL"};
 static const char *const ns_pool[] = {"cgroup", "ipc", "net", "mnt", "pid", "user", "uts"};
+static const char *const key_pool[] = {"@admin", "@user", "prod", "dev", "0123456789abcdef"};
+static const char *const envname_pool[] = {"prod", "dev", "qa"};
 
 static void random_words(FILE *f, const char *const *pool, size_t n, size_t max)
 {
@@ -431,6 +504,7 @@ static char *random_text(unsigned p)
         static const char *const ps[] = {"no", "yes", "full", "strict"};
         static const char *const ph[] = {"no", "read-only", "tmpfs", "yes"};
         static const char *const env[] = {"A=1", "A=2", "B=1", "C=x"};
+        static const char *const age[] = {"1h", "30d", "2w", "3600"};
         static const char *const bools[] = {"PrivateNetwork", "PrivateTmp", "PrivateIPC",
                                             "ProtectHostname", "NoNewPrivileges"};
         static const char *const pathkeys[] = {"ReadOnlyPaths", "ReadWritePaths",
@@ -502,6 +576,25 @@ static char *random_text(unsigned p)
                 random_words(f, env, ELEMENTSOF(env), 2);
                 fputc('\n', f);
         }
+        fputs("[Images]\n", f);
+        if (chance(p))
+                fprintf(f, "RequireSigned=%s\n", chance(50) ? "yes" : "no");
+        if (chance(p)) {
+                fputs("TrustedKeys=", f);
+                if (!chance(10))
+                        random_words(f, key_pool, ELEMENTSOF(key_pool), 3);
+                fputc('\n', f);
+        }
+        if (chance(p)) {
+                fputs("AllowedEnvironments=", f);
+                if (!chance(10))
+                        random_words(f, envname_pool, ELEMENTSOF(envname_pool), 3);
+                fputc('\n', f);
+        }
+        if (chance(p))
+                fprintf(f, "RollbackProtection=%s\n", chance(50) ? "yes" : "warn-stale");
+        if (chance(p))
+                fprintf(f, "MaxSignatureAge=%s\n", age[pick(ELEMENTSOF(age))]);
         fclose(f);
         return buf;
 }
@@ -548,6 +641,40 @@ static bool syscall_allowed(const struct policy *p, const char *name)
                 return true;
         return policy_syscalls_contains(&p->system_call_filter, name) ==
                p->system_call_filter.allow_list;
+}
+
+/* Independent of merge.c: does the TrustedKeys= set l (NULL: unset, only admin keys) let a
+ * key entry through? */
+static bool key_trusted(char *const *l, bool set, const char *entry)
+{
+        bool admin = !set || strv_find(l, "@admin") >= 0;
+
+        if (streq(entry, "@user"))
+                return set && strv_find(l, "@user") >= 0;
+        return admin || strv_find(l, entry) >= 0;
+}
+
+/* [Images]: peer: unset in p is no opinion (stacked peers); else unset means the default. */
+static void assert_images_no_looser(const struct policy *r, const struct policy *p, bool peer)
+{
+        static char *const admin_only[] = {(char *)"@admin", NULL};
+        bool rk = policy_is_set(r, POLICY_TRUSTED_KEYS), pk = policy_is_set(p, POLICY_TRUSTED_KEYS);
+
+        if (!peer || policy_is_set(p, POLICY_REQUIRE_SIGNED))
+                ASSERT_TRUE(policy_image_require_signed(r) || !policy_image_require_signed(p));
+        if (!peer || policy_is_set(p, POLICY_ROLLBACK_PROTECTION))
+                ASSERT_TRUE(policy_image_rollback(r) >= policy_image_rollback(p));
+        if (policy_is_set(p, POLICY_MAX_SIGNATURE_AGE))
+                ASSERT_TRUE(policy_is_set(r, POLICY_MAX_SIGNATURE_AGE) &&
+                            r->max_signature_age <= p->max_signature_age);
+        if (policy_is_set(p, POLICY_ALLOWED_ENVIRONMENTS)) {
+                ASSERT_TRUE(policy_is_set(r, POLICY_ALLOWED_ENVIRONMENTS));
+                STRV_FOREACH (w, r->allowed_environments)
+                        ASSERT_TRUE(strv_find(p->allowed_environments, *w) >= 0);
+        }
+        if (!peer || pk)
+                STRV_FOREACH (w, rk ? r->trusted_keys : admin_only)
+                        ASSERT_TRUE(key_trusted(p->trusted_keys, pk, *w));
 }
 
 /* Is r at least as restrictive as p in every key? ambient_unset_all: whether an unset
@@ -617,6 +744,8 @@ static void assert_no_looser(const struct policy *r, const struct policy *p, boo
                 ASSERT_TRUE(policy_path_access(r, child, NULL, NULL) <=
                             policy_path_access(p, child, NULL, NULL));
         }
+        assert_images_no_looser(r, p, ambient_unset_all);
+
         /* binds expose only what p grants at their source */
         for (size_t i = 0; i < r->bind_paths.n; i++)
                 ASSERT_EQ(grant(p, r->bind_paths.items[i].path), POLICY_ACCESS_READ_WRITE);

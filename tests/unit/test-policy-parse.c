@@ -185,6 +185,51 @@ TEST(list_semantics)
         ASSERT_EQ(p->environment.items[0].origin.line, 18);
 }
 
+TEST(images_section)
+{
+        struct sb_error e = {};
+        _cleanup_policy_free_ struct policy *p =
+            parse_str("[Images]\nRequireSigned=no\nTrustedKeys=prod-2024 @user\n"
+                      "TrustedKeys=0123456789ABCDEF @admin prod-2024\nAllowedEnvironments=prod\n"
+                      "AllowedEnvironments=\nAllowedEnvironments=dev staging\n"
+                      "RollbackProtection=warn-stale\nMaxSignatureAge=30d\n",
+                      POLICY_KIND_POLICY, &e);
+        _cleanup_policy_free_ struct policy *empty =
+            parse_str("[Images]\nTrustedKeys=prod\nTrustedKeys=\n", POLICY_KIND_PROFILE, &e);
+        _cleanup_policy_free_ struct policy *none = parse_str("", POLICY_KIND_PROFILE, &e);
+        _cleanup_policy_free_ struct policy *flags = policy_new(POLICY_KIND_FLAGS, "command line");
+        _cleanup_free_ char *age = NULL;
+
+        ASSERT_TRUE(p && empty && none && flags);
+        ASSERT_FALSE(p->require_signed);
+        ASSERT_FALSE(policy_image_require_signed(p));
+        /* a sorted set */
+        ASSERT_EQ(strv_length(p->trusted_keys), 4);
+        ASSERT_STREQ(p->trusted_keys[0], "0123456789ABCDEF");
+        ASSERT_STREQ(p->trusted_keys[1], "@admin");
+        ASSERT_STREQ(p->trusted_keys[2], "@user");
+        ASSERT_STREQ(p->trusted_keys[3], "prod-2024");
+        ASSERT_TRUE(policy_image_user_keys(p));
+        ASSERT_EQ(strv_length(p->allowed_environments), 2);
+        ASSERT_STREQ(p->allowed_environments[0], "dev");
+        ASSERT_EQ(p->rollback_protection, POLICY_ROLLBACK_WARN_STALE);
+        ASSERT_EQ(p->max_signature_age, 30 * 86400);
+        age = policy_format_value(p, POLICY_MAX_SIGNATURE_AGE);
+        ASSERT_STREQ(age, "30d");
+        /* an empty TrustedKeys= is a value: no key */
+        ASSERT_TRUE(policy_is_set(empty, POLICY_TRUSTED_KEYS));
+        ASSERT_TRUE(policy_image_trusted_keys(empty) && !policy_image_trusted_keys(empty)[0]);
+        ASSERT_FALSE(policy_image_user_keys(empty));
+        /* unset: signatures required, every admin key, no user key, strict rollback */
+        ASSERT_TRUE(policy_image_require_signed(none));
+        ASSERT_TRUE(policy_image_trusted_keys(none) == NULL);
+        ASSERT_FALSE(policy_image_user_keys(none));
+        ASSERT_EQ(policy_image_rollback(none), POLICY_ROLLBACK_YES);
+        /* the command line may set them too */
+        ASSERT_OK(policy_parse_assignment(flags, "MaxSignatureAge=12h", "command line", 3, &e));
+        ASSERT_EQ(flags->max_signature_age, 12 * 3600);
+}
+
 TEST(reset_to_unset)
 {
         struct sb_error e = {};
@@ -256,6 +301,15 @@ static const struct {
     {"tasks-zero.policy", POLICY_KIND_POLICY, 2, 10, "out of range"},
     {"size-overflow.policy", POLICY_KIND_POLICY, 2, 11, "out of range"},
     {"empty-exec.profile", POLICY_KIND_PROFILE, 2, 6, "Exec= needs a command"},
+    {"rollback-no.policy", POLICY_KIND_POLICY, 2, 20,
+     "invalid RollbackProtection=no: expected yes or warn-stale"},
+    {"trusted-key-name.policy", POLICY_KIND_POLICY, 2, 20,
+     "invalid TrustedKeys= entry \"../evil\""},
+    {"environment-name.policy", POLICY_KIND_POLICY, 2, 26, "invalid environment name \"Dev\""},
+    {"signature-age.policy", POLICY_KIND_POLICY, 2, 17, "invalid MaxSignatureAge=30days"},
+    {"require-signed.policy", POLICY_KIND_POLICY, 2, 15, "invalid RequireSigned=maybe"},
+    {"images-key-wrong-section.policy", POLICY_KIND_POLICY, 2, 1,
+     "belongs in [Images], not [Sandbox]"},
 };
 
 TEST(malformed_fixtures)
