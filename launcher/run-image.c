@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "env.h"
+#include "log.h"
 #include "run-image.h"
+#include "run-policy.h"
 #include "strv.h"
 
 void run_image_done(struct run_image *ri)
@@ -15,7 +20,69 @@ void run_image_done(struct run_image *ri)
         *ri = (struct run_image){};
 }
 
-int run_image_prepare(const char *ref, struct run_image *ret, struct sb_error *e)
+static enum trust_rollback rollback_mode(const struct policy *eff)
+{
+        return policy_image_rollback(eff) == POLICY_ROLLBACK_WARN_STALE ? TRUST_ROLLBACK_WARN_STALE
+                                                                        : TRUST_ROLLBACK_STRICT;
+}
+
+/* Where an [Images] key was decided, for messages: " (RequireSigned=no at FILE:LINE)". */
+static void origin_note(const struct policy *eff, enum policy_key k, char *buf, size_t size)
+{
+        const struct policy_origin *o = &eff->origin[k];
+        _cleanup_free_ char *v = policy_format_value(eff, k);
+
+        if (!o->source || !v)
+                snprintf(buf, size, "%s", "");
+        else
+                snprintf(buf, size, " (%s=%s at %s:%u)", policy_key_name(k), v,
+                         policy_origin_file(o), o->line);
+}
+
+int run_image_store(const struct policy *eff, bool user_keys, struct trust_store **ret,
+                    struct sb_error *e)
+{
+        _cleanup_free_ char *keys = NULL, *revoked = NULL;
+        struct trust_store_options so = {.user_uid = getuid()};
+
+        /* The user's deny list always counts (it only refuses); the user's keys only where the
+         * policy says TrustedKeys=@user (inspect loads them to name them, trust_verify() still
+         * refuses them without @user). */
+        revoked = trust_user_revoked_file();
+        if (!revoked)
+                return sb_error_set(e, -ENOMEM, "cannot find your configuration directory");
+        so.user_revoked_file = revoked;
+        if (user_keys || policy_image_user_keys(eff)) {
+                keys = trust_user_keys_dir();
+                if (!keys)
+                        return sb_error_set(e, -ENOMEM, "cannot find your key directory");
+                so.user_keys_dir = keys;
+        }
+        return trust_store_load(&so, ret, e);
+}
+
+void run_image_request(const struct policy *eff, const struct image *img,
+                       const struct trust_state *state, struct trust_request *ret)
+{
+        static char *const no_env[] = {NULL};
+
+        *ret = (struct trust_request){
+            .layout_fd = img->layout_fd,
+            .manifest_digest = img->manifest_digest,
+            .manifest = img->manifest_data,
+            .manifest_size = img->manifest_size,
+            .trusted_keys = policy_image_trusted_keys(eff),
+            .allowed_envs = !policy_is_set(eff, POLICY_ALLOWED_ENVIRONMENTS) ? NULL
+                            : eff->allowed_environments ? eff->allowed_environments
+                                                        : no_env,
+            .max_age = policy_is_set(eff, POLICY_MAX_SIGNATURE_AGE) ? eff->max_signature_age : 0,
+            .rollback = rollback_mode(eff),
+            .state = state,
+        };
+}
+
+int run_image_prepare(const char *ref, const struct policy *eff, struct run_image *ret,
+                      struct sb_error *e)
 {
         _cleanup_(run_image_done) struct run_image ri = {};
         _cleanup_trust_store_free_ struct trust_store *store = NULL;
@@ -23,6 +90,8 @@ int run_image_prepare(const char *ref, struct run_image *ret, struct sb_error *e
         _cleanup_free_ char *path = NULL, *tag = NULL, *state_path = NULL, *cache_path = NULL;
         struct trust_state state = {};
         struct trust_request req;
+        bool unsigned_ok = false;
+        char note[512];
         int r;
 
         r = image_ref_parse(ref, &path, &tag);
@@ -33,7 +102,7 @@ int run_image_prepare(const char *ref, struct run_image *ret, struct sb_error *e
                 return r;
 
         /* Trust before anything of the image is unpacked or run. */
-        r = trust_store_load(NULL, &store, e);
+        r = run_image_store(eff, false, &store, e);
         if (r < 0)
                 return r;
         r = trust_state_default_path(&state_path);
@@ -42,18 +111,36 @@ int run_image_prepare(const char *ref, struct run_image *ret, struct sb_error *e
         r = trust_state_load(state_path, &state, e);
         if (r < 0)
                 return r;
-        req = (struct trust_request){
-            .layout_fd = ri.img->layout_fd,
-            .manifest_digest = ri.img->manifest_digest,
-            .manifest = ri.img->manifest_data,
-            .manifest_size = ri.img->manifest_size,
-            .rollback = TRUST_ROLLBACK_STRICT,
-            .state = &state,
-        };
+        run_image_request(eff, ri.img, &state, &req);
         r = trust_verify(store, &req, &ri.verdict, e);
         trust_state_done(&state);
-        if (r < 0)
+        if (r == -ENOENT && !policy_image_require_signed(eff)) {
+                /* No signature at all, and the admin said that is acceptable. A signature that
+                 * fails is still refused: it is a claim that turned out false, not no claim. */
+                origin_note(eff, POLICY_REQUIRE_SIGNED, note, sizeof(note));
+                log_error("run: warning: %s carries no signature; running it unsigned%s", ref,
+                          note);
+                unsigned_ok = true;
+                r = 0;
+        }
+        if (r < 0) {
+                enum policy_key k = r == -ENOENT        ? POLICY_REQUIRE_SIGNED
+                                    : r == -EKEYEXPIRED ? POLICY_MAX_SIGNATURE_AGE
+                                    : r == -ESTALE      ? POLICY_ROLLBACK_PROTECTION
+                                    : r == -EPERM       ? POLICY_TRUSTED_KEYS
+                                                        : _POLICY_KEY_MAX;
+                /* name the policy setting behind a refusal, where one decided it */
+                if (k == POLICY_MAX_SIGNATURE_AGE && !strstr(e->msg, "longer ago than the policy"))
+                        k = _POLICY_KEY_MAX; /* plain expiry: the signer's date, not the policy */
+                if (k != _POLICY_KEY_MAX && k != POLICY_TRUSTED_KEYS) {
+                        origin_note(eff, k, note, sizeof(note));
+                        if (note[0] && strlen(e->msg) + strlen(note) < sizeof(e->msg))
+                                strcat(e->msg, note);
+                }
                 return r;
+        }
+        if (ri.verdict.warning)
+                log_error("run: warning: %s", ri.verdict.warning);
 
         r = image_cache_default_path(&cache_path);
         if (r < 0)
@@ -64,9 +151,11 @@ int run_image_prepare(const char *ref, struct run_image *ret, struct sb_error *e
         r = image_prepare_layers(ri.img, cache, NULL, &ri.layers, e);
         if (r < 0)
                 return r;
-        r = trust_state_record(state_path, &ri.verdict.statement, true, e);
-        if (r < 0)
-                return r;
+        if (!unsigned_ok) {
+                r = trust_state_record(state_path, &ri.verdict.statement, true, e);
+                if (r < 0)
+                        return r;
+        }
         *ret = ri;
         ri = (struct run_image){};
         return 0;
@@ -139,4 +228,24 @@ int run_image_apply(const struct run_image *ri, char *const *args, struct sandbo
                 return sb_error_set(e, -EINVAL,
                                     "the image has no Entrypoint or Cmd: name a command after --");
         return 0;
+}
+
+int run_image_policy(struct run_policy *ret, struct sb_error *e)
+{
+        _cleanup_strv_free_ char **groups = NULL;
+        _cleanup_free_ char *user_dir = NULL;
+        struct passwd *pw;
+        int r;
+
+        errno = 0;
+        pw = getpwuid(getuid());
+        if (!pw)
+                return sb_error_set(e, errno ? -errno : -ENOENT, "cannot look up uid %u",
+                                    (unsigned)getuid());
+        user_dir = run_policy_user_dir(pw->pw_dir);
+        r = policy_user_groups(pw->pw_name, pw->pw_gid, &groups);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot look up the groups of %s: %s", pw->pw_name,
+                                    strerror(-r));
+        return run_policy_resolve(pw->pw_name, groups, NULL, user_dir, NULL, NULL, ret, e);
 }

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "image.h"
+#include "policy.h"
 #include "spec.h"
 #include "trust.h"
 
@@ -17,10 +18,23 @@ struct run_image {
 
 void run_image_done(struct run_image *ri);
 
-/* Open ref, require a valid signature by a key of /etc/sandbox/keys.d (not revoked, not
- * expired, no rollback below what this user ran before), unpack the layers and record the run.
- * Fails closed: an unsigned or badly signed image never runs. */
-int run_image_prepare(const char *ref, struct run_image *ret, struct sb_error *e);
+/* Open ref, require a valid signature as the [Images] keys of the effective policy eff say (by
+ * default: a key of /etc/sandbox/keys.d, not revoked, not expired, no rollback below what this
+ * user ran before, no stale version), unpack the layers and record the run. Fails closed: a
+ * badly signed image never runs, an unsigned one only under an admin's RequireSigned=no. */
+int run_image_prepare(const char *ref, const struct policy *eff, struct run_image *ret,
+                      struct sb_error *e);
+
+/* The caller's effective policy for images: their admin ceiling, no app, no flags. */
+struct run_policy;
+int run_image_policy(struct run_policy *ret, struct sb_error *e);
+/* The trust store `sandbox run --image` checks against under eff: the admin's store, the user's
+ * deny list, and the user's keys where eff allows them (or always, with user_keys). */
+int run_image_store(const struct policy *eff, bool user_keys, struct trust_store **ret,
+                    struct sb_error *e);
+/* The trust request for img under eff's [Images] keys, with the rollback state. */
+void run_image_request(const struct policy *eff, const struct image *img,
+                       const struct trust_state *state, struct trust_request *ret);
 
 /* The image as the sandbox's root: layers, Env (before the policy's), WorkingDir, User (numeric
  * or root: the caller appears as that id inside), and the command: Entrypoint followed by args,

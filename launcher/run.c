@@ -60,6 +60,9 @@ static void run_help(void)
             "  --cpu-weight N        CPUWeight= (1-10000)\n"
             "  --tasks-max N         TasksMax=\n"
             "  --io-weight N         IOWeight= (1-10000)\n"
+            "  --image-env ENV       AllowedEnvironments= for --image (repeatable)\n"
+            "  --image-key KEY       TrustedKeys= for --image (repeatable)\n"
+            "  --image-max-age TIME  MaxSignatureAge= for --image (e.g. 30d)\n"
             "  --no-profile          run COMMAND as it is even if an app profile has its name\n"
             "  -h, --help            show this help\n"
             "\n"
@@ -156,6 +159,9 @@ enum {
         OPT_SUBID_RANGES,
         OPT_NO_PROFILE,
         OPT_IMAGE,
+        OPT_IMAGE_ENV,
+        OPT_IMAGE_KEY,
+        OPT_IMAGE_MAX_AGE,
         OPT_MEMORY_MAX,
         OPT_MEMORY_HIGH,
         OPT_CPU_QUOTA,
@@ -175,6 +181,9 @@ static const struct option options[] = {
     {"subid-ranges", no_argument, NULL, OPT_SUBID_RANGES},
     {"no-profile", no_argument, NULL, OPT_NO_PROFILE},
     {"image", required_argument, NULL, OPT_IMAGE},
+    {"image-env", required_argument, NULL, OPT_IMAGE_ENV},
+    {"image-key", required_argument, NULL, OPT_IMAGE_KEY},
+    {"image-max-age", required_argument, NULL, OPT_IMAGE_MAX_AGE},
     {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
     {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
     {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
@@ -206,6 +215,12 @@ static const char *option_key(int c)
                 return "TasksMax";
         case OPT_IO_WEIGHT:
                 return "IOWeight";
+        case OPT_IMAGE_ENV:
+                return "AllowedEnvironments";
+        case OPT_IMAGE_KEY:
+                return "TrustedKeys";
+        case OPT_IMAGE_MAX_AGE:
+                return "MaxSignatureAge";
         default:
                 return NULL;
         }
@@ -467,7 +482,7 @@ int verb_run(int argc, char **argv)
                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR;
 #if SANDBOX_FULL
         if (args.image) {
-                r = run_image_prepare(args.image, &image, &e);
+                r = run_image_prepare(args.image, rp.effective, &image, &e);
                 if (r >= 0)
                         r = run_image_apply(&image, argv + optind, &spec, &e);
                 if (r < 0)

@@ -3,7 +3,8 @@
  *                    [--expires DURATION] LAYOUT[:TAG]
  * sandbox trust verify [--env ENV]... [--name NAME] [--record] [--rollback MODE]
  *                      [--max-age DURATION] [--keys-dir DIR] [--revoked-dir DIR] LAYOUT[:TAG]
- * sandbox trust key generate NAME [--dir DIR] [--passphrase-file FILE | --no-passphrase] */
+ * sandbox trust key generate NAME [--dir DIR] [--passphrase-file FILE | --no-passphrase]
+ * (inspect and revoke: trust-admin.c) */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@
 #include "image.h"
 #include "log.h"
 #include "strv.h"
+#include "trust-admin.h"
 #include "trust.h"
 #include "verbs.h"
 
@@ -36,6 +38,9 @@ static void trust_help(void)
                "       sandbox trust verify [--env ENV]... [--name NAME] [--record]\n"
                "                          [--rollback strict|warn-stale|off] [--max-age DURATION]\n"
                "                          LAYOUT[:TAG]\n"
+               "       sandbox trust inspect [--json] LAYOUT[:TAG]\n"
+               "       sandbox trust revoke key KEYID|NAME|FILE.pub\n"
+               "       sandbox trust revoke manifest sha256:HEX|LAYOUT[:TAG]\n"
                "       sandbox trust key generate NAME [--dir DIR]\n"
                "                          [--passphrase-file FILE | --no-passphrase]\n"
                "\n"
@@ -45,6 +50,10 @@ static void trust_help(void)
                "key file (minisign -G makes one) or NAME for ~/.config/sandbox/keys/NAME.key.\n"
                "verify trusts the keys in " TRUST_KEYS_DIR " and refuses revoked keys and\n"
                "denied manifests from " TRUST_REVOKED_DIR ".\n"
+               "inspect shows every signature of the layout's images and whether each would\n"
+               "let 'sandbox run --image' start it now under your policy, and if not, why.\n"
+               "revoke adds a refusal: root's to " TRUST_REVOKED_DIR "/local.list (every user),\n"
+               "anyone else's to ~/.config/sandbox/revoked.list (only for them).\n"
                "\n"
                "Exit status of verify: 0 trusted, 1 refused (the message says which check\n"
                "failed), 125 on other errors.\n");
@@ -363,7 +372,7 @@ static int trust_verify_verb(int argc, char **argv)
             {},
         };
         _cleanup_strv_free_ char **envs = NULL;
-        _cleanup_free_ char *path = NULL, *tag = NULL, *state_path = NULL;
+        _cleanup_free_ char *path = NULL, *tag = NULL, *state_path = NULL, *user_revoked = NULL;
         _cleanup_image_free_ struct image *img = NULL;
         _cleanup_trust_store_free_ struct trust_store *store = NULL;
         struct trust_store_options so = {};
@@ -441,6 +450,14 @@ static int trust_verify_verb(int argc, char **argv)
         }
         if (so.keys_dir || so.revoked_dir)
                 so.owner = getuid();
+        else {
+                /* the system store comes with the caller's own deny list, as for sandbox run */
+                user_revoked = trust_user_revoked_file();
+                if (!user_revoked)
+                        return log_error_errno(-ENOMEM, "trust verify: %m"), EXIT_LAUNCHER_ERROR;
+                so.user_revoked_file = user_revoked;
+                so.user_uid = getuid();
+        }
         if (trust_store_load(&so, &store, &e) < 0)
                 return log_error("trust verify: %s", e.msg), EXIT_LAUNCHER_ERROR;
         r = trust_state_default_path(&state_path);
@@ -634,6 +651,8 @@ int verb_trust(int argc, char **argv)
                 return trust_sign(argc - 1, argv + 1);
         if (streq(argv[1], "verify"))
                 return trust_verify_verb(argc - 1, argv + 1);
+        if (streq(argv[1], "inspect") || streq(argv[1], "revoke"))
+                return trust_admin_verb(argc - 1, argv + 1);
         if (streq(argv[1], "key") && argc >= 3 && streq(argv[2], "generate"))
                 return trust_key_generate(argc - 2, argv + 2);
         log_error("trust: unknown command '%s'; see 'sandbox trust --help'", argv[1]);

@@ -2,10 +2,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "strv.h"
@@ -52,9 +55,9 @@ static int open_trusted_dir(const char *path, uid_t owner, int *ret_fd, struct s
                 return sb_error_set(e, -errno, "cannot stat %s: %m", path);
         if (!trusted_stat(&st, owner))
                 return sb_error_set(e, -EPERM,
-                                    "%s must belong to root and not be writable by group or "
+                                    "%s must belong to %s and not be writable by group or "
                                     "others: refusing every key in it",
-                                    path);
+                                    path, owner ? "you or root" : "root");
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
@@ -119,9 +122,9 @@ static int read_trusted_file(int dir_fd, const char *dir, const char *name, uid_
                 return sb_error_set(e, r, "cannot read %s/%s: %m", dir, name);
         if (check_owner && !trusted_stat(&st, owner))
                 return sb_error_set(e, -EPERM,
-                                    "%s/%s must belong to root and not be writable by group or "
+                                    "%s/%s must belong to %s and not be writable by group or "
                                     "others: refused",
-                                    dir, name);
+                                    dir, name, owner ? "you or root" : "root");
         *ret = TAKE_PTR(data);
         *ret_size = size;
         return 0;
@@ -139,7 +142,8 @@ static int add_revoked_id(struct trust_store *s, const uint8_t id[static MINISIG
         return 0;
 }
 
-static int load_keys(struct trust_store *s, const char *dir, uid_t owner, struct sb_error *e)
+static int load_keys(struct trust_store *s, const char *dir, uid_t owner, bool user,
+                     struct sb_error *e)
 {
         _cleanup_close_ int dfd = -EBADF;
         _cleanup_strv_free_ char **names = NULL;
@@ -177,7 +181,7 @@ static int load_keys(struct trust_store *s, const char *dir, uid_t owner, struct
                         return sb_error_set(e, -ENOMEM, "out of memory");
                 s->keys = nk;
                 nk = &s->keys[s->n_keys];
-                *nk = (struct trust_key){.key = k};
+                *nk = (struct trust_key){.key = k, .user = user};
                 nk->name = strndup(*name, strlen(*name) - strlen(".pub"));
                 if (asprintf(&nk->path, "%s/%s", dir, *name) < 0)
                         nk->path = NULL;
@@ -282,6 +286,64 @@ static int load_revoked(struct trust_store *s, const char *dir, uid_t owner, str
         return 0;
 }
 
+/* The user's deny list: one *.list file in the directory it names, read like the admin's. */
+static int load_user_revoked(struct trust_store *s, const char *path, uid_t owner,
+                             struct sb_error *e)
+{
+        _cleanup_free_ char *dir = strdup(path), *data = NULL;
+        _cleanup_close_ int dfd = -EBADF;
+        const char *name;
+        char *slash;
+        size_t size;
+        int r;
+
+        if (!dir)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        slash = strrchr(dir, '/');
+        if (!slash || slash == dir || !slash[1])
+                return sb_error_set(e, -EINVAL, "%s: not an absolute file name", path);
+        *slash = '\0';
+        name = slash + 1;
+        r = open_trusted_dir(dir, owner, &dfd, e);
+        if (r < 0 || dfd < 0)
+                return r;
+        r = read_trusted_file(dfd, dir, name, owner, LIST_FILE_MAX, true, &data, &size, e);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (memchr(data, '\0', size))
+                return sb_error_set(e, -EBADMSG, "%s: contains a NUL byte", path);
+        return parse_list(s, path, data, e);
+}
+
+static char *user_config_path(const char *suffix)
+{
+        const char *base = secure_getenv("XDG_CONFIG_HOME"), *home;
+        char *p = NULL;
+
+        if (base && base[0] == '/')
+                return asprintf(&p, "%s/sandbox/%s", base, suffix) < 0 ? NULL : p;
+        home = secure_getenv("HOME");
+        if (!home || home[0] != '/') {
+                struct passwd *pw = getpwuid(getuid());
+                home = pw ? pw->pw_dir : NULL;
+        }
+        if (!home || asprintf(&p, "%s/.config/sandbox/%s", home, suffix) < 0)
+                return NULL;
+        return p;
+}
+
+char *trust_user_keys_dir(void)
+{
+        return user_config_path("keys");
+}
+
+char *trust_user_revoked_file(void)
+{
+        return user_config_path("revoked.list");
+}
+
 int trust_store_load(const struct trust_store_options *o, struct trust_store **ret,
                      struct sb_error *e)
 {
@@ -291,10 +353,15 @@ int trust_store_load(const struct trust_store_options *o, struct trust_store **r
 
         if (!s)
                 return sb_error_set(e, -ENOMEM, "out of memory");
-        r = load_keys(s, o && o->keys_dir ? o->keys_dir : TRUST_KEYS_DIR, owner, e);
+        r = load_keys(s, o && o->keys_dir ? o->keys_dir : TRUST_KEYS_DIR, owner, false, e);
         if (r >= 0)
                 r = load_revoked(s, o && o->revoked_dir ? o->revoked_dir : TRUST_REVOKED_DIR, owner,
                                  e);
+        /* the admin's keys first: a user key with an admin key's id stays the admin's */
+        if (r >= 0 && o && o->user_keys_dir)
+                r = load_keys(s, o->user_keys_dir, o->user_uid, true, e);
+        if (r >= 0 && o && o->user_revoked_file)
+                r = load_user_revoked(s, o->user_revoked_file, o->user_uid, e);
         if (r < 0) {
                 trust_store_free(s);
                 return r;
@@ -320,4 +387,97 @@ int trust_pubkey_load(const char *path, struct minisign_pubkey *ret, struct sb_e
         if (r < 0)
                 return sb_error_set(e, r, "%s: %s", path, e2.msg);
         return 0;
+}
+
+int trust_revocation_add(const char *dir, const char *name, const char *entry, struct sb_error *e)
+{
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_free_ char *old = NULL, *path = NULL, *text = NULL;
+        struct trust_store scratch = {}, one = {};
+        uid_t me = geteuid();
+        size_t size = 0, text_size = 0;
+        char stamp[TRUST_TIME_STRING];
+        bool present = false;
+        FILE *f;
+        int r;
+
+        if (asprintf(&path, "%s/%s", dir, name) < 0)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        /* the entry itself must be what the store reads */
+        text = strdup(entry);
+        if (!text)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        r = parse_list(&one, "the new entry", text, e);
+        if (r < 0)
+                goto out;
+        free(text);
+        text = NULL;
+
+        r = open_trusted_dir(dir, me, &dfd, e);
+        if (r < 0)
+                goto out;
+        if (dfd < 0) {
+                r = sb_error_set(e, -ENOENT, "%s does not exist", dir);
+                goto out;
+        }
+        /* two revocations at once must not lose one: the rewrite happens under the lock */
+        if (flock(dfd, LOCK_EX) < 0) {
+                r = sb_error_set(e, -errno, "cannot lock %s: %m", dir);
+                goto out;
+        }
+        r = read_trusted_file(dfd, dir, name, me, LIST_FILE_MAX, true, &old, &size, e);
+        if (r == -ENOENT) {
+                old = strdup("");
+                size = 0;
+                r = old ? 0 : sb_error_set(e, -ENOMEM, "out of memory");
+        }
+        if (r < 0)
+                goto out;
+        if (memchr(old, '\0', size)) {
+                r = sb_error_set(e, -EBADMSG, "%s: contains a NUL byte; fix it first", path);
+                goto out;
+        }
+        {
+                _cleanup_free_ char *copy = strdup(old);
+                if (!copy) {
+                        r = sb_error_set(e, -ENOMEM, "out of memory");
+                        goto out;
+                }
+                r = parse_list(&scratch, path, copy, e);
+                if (r < 0)
+                        goto out;
+        }
+        for (size_t i = 0; i < scratch.n_revoked_ids && one.n_revoked_ids; i++)
+                present = present || memcmp(scratch.revoked_ids[i], one.revoked_ids[0],
+                                            MINISIGN_KEYID_BYTES) == 0;
+        if (one.denied_digests)
+                present = strv_find(scratch.denied_digests, one.denied_digests[0]) >= 0;
+        if (present) {
+                r = 1;
+                goto out;
+        }
+
+        (void)trust_time_format(time(NULL), stamp);
+        f = open_memstream(&text, &text_size);
+        if (!f) {
+                r = sb_error_set(e, -ENOMEM, "out of memory");
+                goto out;
+        }
+        fputs(old, f);
+        if (size > 0 && old[size - 1] != '\n')
+                fputc('\n', f);
+        fprintf(f, "# sandbox trust revoke, %s\n%s\n", stamp, entry);
+        if (fclose(f) != 0) {
+                r = sb_error_set(e, -ENOMEM, "out of memory");
+                goto out;
+        }
+        r = trust_write_atomic(dfd, name, text, text_size, 0644);
+        if (r < 0)
+                r = sb_error_set(e, r, "cannot write %s: %s", path, strerror(-r));
+out:
+        free(scratch.revoked_ids);
+        strv_free(scratch.denied_digests);
+        free(one.revoked_ids);
+        strv_free(one.denied_digests);
+        return r;
 }

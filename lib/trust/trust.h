@@ -22,6 +22,13 @@
  * by group or others, else loading fails: a key anyone could replace vouches for nothing. Files
  * with other suffixes are ignored.
  *
+ * THE USER'S PART, loaded only when the caller asks: the user's own keys
+ * (~/.config/sandbox/keys/ *.pub, marked trust_key.user: they vouch for an image only where
+ * TrustedKeys= names "@user", which only an admin policy can grant) and the user's deny list
+ * (~/.config/sandbox/revoked.list, the *.list format above). The deny list only adds refusals:
+ * nothing a user writes can take back an admin's revocation. Both must belong to the user (or
+ * root) and not be writable by group or others.
+ *
  * THE CHECKS, in this order, for each signature file; the first signature that passes all wins,
  * and when none does the error is the one of the signature that got furthest:
  *   1. the manifest digest is not denied (before any signature: a denied image has no appeal)
@@ -61,6 +68,7 @@ struct trust_key {
         char *name; /* file name without ".pub" */
         char *path;
         struct minisign_pubkey key;
+        bool user; /* from the user's own key directory */
 };
 
 struct trust_store {
@@ -72,10 +80,18 @@ struct trust_store {
 };
 
 struct trust_store_options {
-        const char *keys_dir;    /* NULL: TRUST_KEYS_DIR */
-        const char *revoked_dir; /* NULL: TRUST_REVOKED_DIR */
-        uid_t owner;             /* may own the files besides root; 0: root only */
+        const char *keys_dir;          /* NULL: TRUST_KEYS_DIR */
+        const char *revoked_dir;       /* NULL: TRUST_REVOKED_DIR */
+        uid_t owner;                   /* may own the files besides root; 0: root only */
+        const char *user_keys_dir;     /* NULL: no user keys */
+        const char *user_revoked_file; /* NULL: no user deny list; missing: empty */
+        uid_t user_uid;                /* owns the user's files (besides root) */
 };
+
+/* The user's files: $XDG_CONFIG_HOME/sandbox/keys and .../revoked.list (HOME/.config without
+ * XDG_CONFIG_HOME). NULL on ENOMEM or when there is no home. */
+char *trust_user_keys_dir(void);
+char *trust_user_revoked_file(void);
 
 /* Load the store. A missing directory is an empty store (so every image is "unknown key"); a
  * file that fails the ownership/mode check or does not parse is an error naming it. */
@@ -87,6 +103,13 @@ static inline void trust_store_freep(struct trust_store **s)
         trust_store_free(*s);
 }
 #define _cleanup_trust_store_free_ _cleanup_(trust_store_freep)
+
+/* Add entry ("key KEYID" or "manifest sha256:HEX") to the revocation list dir/name, which the
+ * store reads (TRUST_REVOKED_DIR/ *.list, or the user's deny list): under an flock of dir, the
+ * existing file re-read and checked, the entry appended with a dated comment, written atomically
+ * with mode 0644. dir must exist and belong to the caller (or root) and not be writable by group
+ * or others. 0 added, 1 already there, or -errno. */
+int trust_revocation_add(const char *dir, const char *name, const char *entry, struct sb_error *e);
 
 /* Load one key file a user names (sandbox trust key, tests): no ownership check. */
 int trust_pubkey_load(const char *path, struct minisign_pubkey *ret, struct sb_error *e);
@@ -143,7 +166,8 @@ struct trust_request {
         size_t manifest_size;
         const char *name;          /* the name the statement must carry, or NULL */
         char *const *allowed_envs; /* NULL: any (AllowedEnvironments=) */
-        char *const *trusted_keys; /* NULL: every key of the store (TrustedKeys=) */
+        char *const *trusted_keys; /* TrustedKeys=: key names, key ids, "@admin" (every admin
+                                    * key), "@user" (every user key); NULL: every admin key */
         uint64_t max_age;          /* seconds since issue; 0: no limit (MaxAge=) */
         int64_t now;               /* 0: time(NULL) */
         enum trust_rollback rollback;
@@ -166,6 +190,24 @@ void trust_verdict_done(struct trust_verdict *v);
  * -EKEYEXPIRED expired, too old or issued in the future; -ESTALE rollback or stale. */
 int trust_verify(const struct trust_store *store, const struct trust_request *req,
                  struct trust_verdict *ret, struct sb_error *e);
+
+/* One signature file as `sandbox trust inspect` shows it. */
+struct trust_signature_report {
+        char file[512];                    /* relative to the layout */
+        char keyid[MINISIGN_KEYID_STRING]; /* "" when the file does not parse */
+        const struct trust_key *key;       /* the store's key with that id, NULL: unknown */
+        bool has_statement;                /* the trusted comment parses as a statement; its
+                                            * claims are verified only when result == 0 */
+        struct trust_statement statement;
+        int result;                 /* 0: passes every check now; else trust_verify()'s error */
+        char message[SB_ERROR_MAX]; /* why not */
+};
+
+/* Run the checks of trust_verify() on every signature of the manifest (in file name order) and
+ * report each. No signature: 0 with *ret_n == 0. Errors: the manifest does not hash to its
+ * digest, the signature directory cannot be read. */
+int trust_inspect(const struct trust_store *store, const struct trust_request *req,
+                  struct trust_signature_report **ret, size_t *ret_n, struct sb_error *e);
 
 /* ---- signing -----------------------------------------------------------------------------------
  */

@@ -29,6 +29,13 @@ enum stage {
         STAGE_PASSED,
 };
 
+#define SIG_DIR_MAX (sizeof(TRUST_SIGNATURES_DIR) + 8 + 64 + 2)
+
+static int compare_names(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void trust_verdict_done(struct trust_verdict *v)
 {
         if (!v)
@@ -59,11 +66,15 @@ static bool key_allowed(const struct trust_key *k, char *const *trusted)
 {
         char id[MINISIGN_KEYID_STRING];
 
+        /* The user's own keys only ever where the policy says @user; names and ids in
+         * TrustedKeys= are the admin's keys (a user could name a key of theirs like one). */
+        if (k->user)
+                return strv_find(trusted, "@user") >= 0;
         if (!trusted)
                 return true;
         minisign_keyid_string(k->key.keyid, id);
         STRV_FOREACH (t, trusted)
-                if (streq(*t, k->name) || strcasecmp(*t, id) == 0)
+                if (streq(*t, "@admin") || streq(*t, k->name) || strcasecmp(*t, id) == 0)
                         return true;
         return false;
 }
@@ -114,9 +125,9 @@ static int check_one(const struct trust_store *store, const struct trust_request
         }
         if (!key_allowed(key, req->trusted_keys)) {
                 r = sb_error_set(e, -EPERM,
-                                 "%s: signed by key %s (%s), which the policy does not trust for "
-                                 "images",
-                                 file, key->name, id);
+                                 "%s: signed by %s key %s (%s), which the policy does not trust "
+                                 "for images (TrustedKeys=)",
+                                 file, key->user ? "your own" : "admin", key->name, id);
                 goto out;
         }
 
@@ -206,19 +217,16 @@ out:
         return r;
 }
 
-int trust_verify(const struct trust_store *store, const struct trust_request *req,
-                 struct trust_verdict *ret, struct sb_error *e)
+/* Rehash the manifest, then list LAYOUT/signatures/sha256-HEX/ *.minisig: *ret_names NULL when
+ * there is none (or no directory). */
+static int list_signatures(const struct trust_request *req, char dir[static SIG_DIR_MAX],
+                           int *ret_dfd, char ***ret_names, struct sb_error *e)
 {
-        char digest[TRUST_DIGEST_MAX], dir[sizeof(TRUST_SIGNATURES_DIR) + 8 + 64 + 2];
+        char digest[TRUST_DIGEST_MAX];
         _cleanup_close_ int dfd = -EBADF;
         _cleanup_strv_free_ char **names = NULL;
-        enum stage best = STAGE_PARSE;
-        struct sb_error best_e = {};
-        int64_t now = req->now ? req->now : (int64_t)time(NULL);
-        size_t n_checked = 0;
         struct dirent *de;
         DIR *d;
-        int best_r = 0;
 
         if (!trust_digest_is_valid(req->manifest_digest))
                 return sb_error_set(e, -EINVAL, "invalid manifest digest");
@@ -228,14 +236,14 @@ int trust_verify(const struct trust_store *store, const struct trust_request *re
         if (!streq(digest, req->manifest_digest))
                 return sb_error_set(e, -EBADMSG, "the manifest does not hash to %s",
                                     req->manifest_digest);
-        if (strv_find(store->denied_digests, req->manifest_digest) >= 0)
-                return sb_error_set(e, -EPERM, "manifest %s is denied by the administrator",
-                                    req->manifest_digest);
 
-        snprintf(dir, sizeof(dir), TRUST_SIGNATURES_DIR "/sha256-%s", req->manifest_digest + 7);
+        snprintf(dir, SIG_DIR_MAX, TRUST_SIGNATURES_DIR "/sha256-%s", req->manifest_digest + 7);
         dfd = trust_openat_beneath(req->layout_fd, dir, O_RDONLY | O_DIRECTORY);
-        if (dfd == -ENOENT)
-                return sb_error_set(e, -ENOENT, "unsigned: no signature in %s", dir);
+        if (dfd == -ENOENT) {
+                *ret_dfd = -EBADF;
+                *ret_names = NULL;
+                return 0;
+        }
         if (dfd < 0)
                 return sb_error_set(e, dfd, "cannot open %s: %s", dir,
                                     dfd == -ELOOP || dfd == -EXDEV ? "a symlink is in the way"
@@ -263,34 +271,72 @@ int trust_verify(const struct trust_store *store, const struct trust_request *re
                 }
         }
         closedir(d);
+        /* readdir() order is the file system's: sort, so reports and "the first that passes"
+         * do not depend on it */
+        if (names)
+                qsort(names, strv_length(names), sizeof(char *), compare_names);
+        *ret_dfd = TAKE_FD(dfd);
+        *ret_names = TAKE_PTR(names);
+        return 0;
+}
+
+/* Read one signature file below dfd and run every check on it. */
+static int check_file(const struct trust_store *store, const struct trust_request *req, int dfd,
+                      const char *dir, const char *name, int64_t now, struct trust_verdict *ret,
+                      enum stage *ret_stage, char **ret_data, size_t *ret_size, struct sb_error *e)
+{
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *data = NULL;
+        char file[SIG_DIR_MAX + 256];
+        size_t size = 0;
+        int r;
+
+        *ret_stage = STAGE_PARSE;
+        snprintf(file, sizeof(file), "%s/%s", dir, name);
+        fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return sb_error_set(e, -errno, "%s: %s", file,
+                                    errno == ELOOP ? "is a symlink: refused" : strerror(errno));
+        r = read_regular_fd(fd, MINISIGN_FILE_MAX, &data, &size, NULL);
+        if (r < 0)
+                return sb_error_set(e, r == -EBADFD ? -EBADMSG : r, "%s: %s", file,
+                                    r == -E2BIG    ? "larger than 4 MiB"
+                                    : r == -EBADFD ? "not a regular file"
+                                                   : strerror(-r));
+        r = check_one(store, req, file, data, size, now, ret, ret_stage, e);
+        if (ret_data) {
+                *ret_data = TAKE_PTR(data);
+                *ret_size = size;
+        }
+        return r;
+}
+
+int trust_verify(const struct trust_store *store, const struct trust_request *req,
+                 struct trust_verdict *ret, struct sb_error *e)
+{
+        char dir[SIG_DIR_MAX];
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_strv_free_ char **names = NULL;
+        enum stage best = STAGE_PARSE;
+        struct sb_error best_e = {};
+        int64_t now = req->now ? req->now : (int64_t)time(NULL);
+        size_t n_checked = 0;
+        int best_r = 0, r;
+
+        r = list_signatures(req, dir, &dfd, &names, e);
+        if (r < 0)
+                return r;
+        if (strv_find(store->denied_digests, req->manifest_digest) >= 0)
+                return sb_error_set(e, -EPERM, "manifest %s is denied by a revocation list",
+                                    req->manifest_digest);
         if (!names)
                 return sb_error_set(e, -ENOENT, "unsigned: no signature in %s", dir);
 
         STRV_FOREACH (name, names) {
-                _cleanup_close_ int fd = -EBADF;
-                _cleanup_free_ char *data = NULL;
-                char file[sizeof(dir) + 256];
                 struct sb_error e2 = {};
-                enum stage stage = STAGE_PARSE;
-                size_t size;
-                int r;
+                enum stage stage;
 
-                snprintf(file, sizeof(file), "%s/%s", dir, *name);
-                fd = openat(dfd, *name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-                if (fd < 0)
-                        r = sb_error_set(&e2, -errno, "%s: %s", file,
-                                         errno == ELOOP ? "is a symlink: refused"
-                                                        : strerror(errno));
-                else {
-                        r = read_regular_fd(fd, MINISIGN_FILE_MAX, &data, &size, NULL);
-                        if (r < 0)
-                                r = sb_error_set(&e2, r == -EBADFD ? -EBADMSG : r, "%s: %s", file,
-                                                 r == -E2BIG    ? "larger than 4 MiB"
-                                                 : r == -EBADFD ? "not a regular file"
-                                                                : strerror(-r));
-                        else
-                                r = check_one(store, req, file, data, size, now, ret, &stage, &e2);
-                }
+                r = check_file(store, req, dfd, dir, *name, now, ret, &stage, NULL, NULL, &e2);
                 n_checked++;
                 if (r >= 0)
                         return 0;
@@ -304,6 +350,62 @@ int trust_verify(const struct trust_store *store, const struct trust_request *re
                 return sb_error_set(e, best_r, "%s (and %zu other signatures failed too)",
                                     best_e.msg, n_checked - 1);
         return sb_error_set(e, best_r, "%s", best_e.msg);
+}
+
+int trust_inspect(const struct trust_store *store, const struct trust_request *req,
+                  struct trust_signature_report **ret, size_t *ret_n, struct sb_error *e)
+{
+        char dir[SIG_DIR_MAX];
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_free_ struct trust_signature_report *reports = NULL;
+        int64_t now = req->now ? req->now : (int64_t)time(NULL);
+        bool denied = strv_find(store->denied_digests, req->manifest_digest) >= 0;
+        size_t n = 0;
+        int r;
+
+        r = list_signatures(req, dir, &dfd, &names, e);
+        if (r < 0)
+                return r;
+        reports = calloc(strv_length(names) + 1, sizeof(*reports));
+        if (!reports)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        STRV_FOREACH (name, names) {
+                struct trust_signature_report *rep = &reports[n++];
+                struct minisign_signature sig = {};
+                struct trust_verdict v = {};
+                struct sb_error e2 = {}, e3 = {};
+                _cleanup_free_ char *data = NULL;
+                enum stage stage;
+                size_t size = 0;
+
+                snprintf(rep->file, sizeof(rep->file), "%s/%s", dir, *name);
+                rep->result =
+                    check_file(store, req, dfd, dir, *name, now, &v, &stage, &data, &size, &e2);
+                trust_verdict_done(&v);
+                if (denied && rep->result >= 0)
+                        rep->result =
+                            sb_error_set(&e2, -EPERM, "manifest %s is denied by a revocation list",
+                                         req->manifest_digest);
+                snprintf(rep->message, sizeof(rep->message), "%s", rep->result < 0 ? e2.msg : "");
+                /* What the file claims, verified or not: the report says which. */
+                if (!data || minisign_signature_parse(data, size, &sig, &e3) < 0)
+                        continue;
+                minisign_keyid_string(sig.keyid, rep->keyid);
+                for (size_t i = 0; i < store->n_keys; i++)
+                        if (memcmp(store->keys[i].key.keyid, sig.keyid, MINISIGN_KEYID_BYTES) ==
+                            0) {
+                                rep->key = &store->keys[i];
+                                break;
+                        }
+                rep->has_statement =
+                    trust_statement_parse(sig.trusted_comment, strlen(sig.trusted_comment),
+                                          &rep->statement, &e3) >= 0;
+                minisign_signature_done(&sig);
+        }
+        *ret = TAKE_PTR(reports);
+        *ret_n = n;
+        return 0;
 }
 
 int trust_sign_image(const struct trust_sign_request *req, char **ret_path, struct sb_error *e)

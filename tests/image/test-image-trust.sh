@@ -103,7 +103,7 @@ rm "$REVOKED/ci-2025.pub"
 printf 'key %s\n' "$(keyid "$K/k1.pub")" >"$REVOKED/site.list"; chmod 0644 "$REVOKED/site.list"
 expect_fail "a revoked key id (revoked.d/*.list): refused" "which is revoked" verify "$IMG:base"
 printf '# bad build\nmanifest %s\n' "$M" >"$REVOKED/site.list"
-expect_fail "a denied manifest digest: refused whoever signed it" "manifest $M is denied by the administrator" verify "$IMG:base"
+expect_fail "a denied manifest digest: refused whoever signed it" "manifest $M is denied by a revocation list" verify "$IMG:base"
 rm "$REVOKED/site.list"
 
 expect_fail "wrong environment: refused" "wrong environment: signed for prod, allowed here: dev, test" \
@@ -166,7 +166,7 @@ expect_fail "a symlinked signature file: refused" "is a symlink: refused" verify
 
 # The store itself: a key file others may write vouches for nothing.
 chmod 0666 "$STORE/ci.pub"
-expect_fail "a group/world-writable key file in the store: refused" "ci.pub must belong to root and not be writable by group or others" verify "$IMG:base"
+expect_fail "a group/world-writable key file in the store: refused" "ci.pub must belong to you or root and not be writable by group or others" verify "$IMG:base"
 chmod 0644 "$STORE/ci.pub"
 
 # --- rollback and staleness (the per-user state) --------------------------------------------------
