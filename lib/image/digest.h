@@ -4,8 +4,10 @@
 /* SHA-256 content digests as OCI writes them: "sha256:" and 64 lowercase hex digits.
  *
  * Layer blobs are hashed in full before they are unpacked, so the hash sits on the path of every
- * first start: OpenSSL's libcrypto (SHA-NI, about 20 times libsodium's portable code on this
- * class of machine) is used when the build found it, libsodium otherwise. Nothing here logs. */
+ * first start: streams (sha256_new()) use OpenSSL's libcrypto (SHA-NI, about 20 times libsodium's
+ * portable code on this class of machine), loaded with dlopen() on first use when the build found
+ * it, and libsodium otherwise; one-shot digests of small documents (sha256_string()) always use
+ * libsodium, so that a warm start never loads libcrypto. Nothing here logs. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unpack one OCI layer into a directory that overlayfs (mounted with "userxattr" in a user
  * namespace) stacks as a lower layer. See image_layer_unpack() in image.h for the rules. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +14,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "archive-dl.h"
 #include "image-util.h"
 #include "image.h"
 
@@ -332,12 +331,12 @@ static int write_data(struct unpack *u, struct archive *a, int fd, uint64_t size
                 const void *buf;
                 size_t len;
                 la_int64_t off;
-                int r = archive_read_data_block(a, &buf, &len, &off);
+                int r = sym_archive_read_data_block(a, &buf, &len, &off);
 
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r != ARCHIVE_OK)
-                        return entry_error(e, -EBADMSG, n, "%s", archive_error_string(a));
+                        return entry_error(e, -EBADMSG, n, "%s", sym_archive_error_string(a));
                 if (off < 0 || (uint64_t)off > size || len > size - (uint64_t)off)
                         return entry_error(e, -EBADMSG, n, "data beyond the entry's size");
                 for (const char *p = buf; len > 0;) {
@@ -455,15 +454,15 @@ static int unpack_entry(struct unpack *u, struct archive *a, struct archive_entr
 {
         char path[PATH_MAX], full[PATH_MAX];
         struct entry_name n;
-        const char *raw = archive_entry_pathname(entry), *why, *parent, *name, *link;
-        mode_t type = archive_entry_filetype(entry);
-        mode_t perm = archive_entry_perm(entry) & 07777;
-        struct timespec ts[2] = {
-            {.tv_sec = archive_entry_mtime(entry), .tv_nsec = archive_entry_mtime_nsec(entry)}};
+        const char *raw = sym_archive_entry_pathname(entry), *why, *parent, *name, *link;
+        mode_t type = sym_archive_entry_filetype(entry);
+        mode_t perm = sym_archive_entry_perm(entry) & 07777;
+        struct timespec ts[2] = {{.tv_sec = sym_archive_entry_mtime(entry),
+                                  .tv_nsec = sym_archive_entry_mtime_nsec(entry)}};
         int parent_fd, r;
 
         if (!raw)
-                raw = archive_entry_pathname_utf8(entry);
+                raw = sym_archive_entry_pathname_utf8(entry);
         escape_name(raw ? raw : "", n.s, sizeof(n.s));
         if (++u->stats.entries > u->limits->max_entries)
                 return sb_error_set(e, -E2BIG, "more than %ju entries in one layer",
@@ -476,7 +475,7 @@ static int unpack_entry(struct unpack *u, struct archive *a, struct archive_entr
         ts[1] = ts[0];
 
         if (path[0] == '\0') {
-                if (type != AE_IFDIR || archive_entry_hardlink(entry))
+                if (type != AE_IFDIR || sym_archive_entry_hardlink(entry))
                         return entry_error(e, -EINVAL, &n,
                                            "the layer root can only be a directory");
                 return record_dir(u, "", perm & 01777, &ts[0]) < 0
@@ -492,7 +491,7 @@ static int unpack_entry(struct unpack *u, struct archive *a, struct archive_entr
         if (startswith_lit(name, WH_PREFIX))
                 return unpack_whiteout(u, parent_fd, name, &n, e);
 
-        link = archive_entry_hardlink(entry);
+        link = sym_archive_entry_hardlink(entry);
         if (link)
                 return unpack_hardlink(u, parent_fd, name, full, link, &n, e);
 
@@ -529,7 +528,7 @@ static int unpack_entry(struct unpack *u, struct archive *a, struct archive_entr
         }
         case AE_IFREG: {
                 _cleanup_close_ int fd = -EBADF;
-                int64_t size = archive_entry_size(entry);
+                int64_t size = sym_archive_entry_size(entry);
 
                 if (size < 0 || (uint64_t)size > u->limits->max_entry_size)
                         return entry_error(e, -EFBIG, &n,
@@ -555,10 +554,10 @@ static int unpack_entry(struct unpack *u, struct archive *a, struct archive_entr
                 return 0;
         }
         case AE_IFLNK: {
-                const char *target = archive_entry_symlink(entry);
+                const char *target = sym_archive_entry_symlink(entry);
 
                 if (!target)
-                        target = archive_entry_symlink_utf8(entry);
+                        target = sym_archive_entry_symlink_utf8(entry);
                 if (!target || target[0] == '\0' || strlen(target) >= PATH_MAX)
                         return entry_error(e, -EINVAL, &n,
                                            "symlink with an empty or overlong target");
@@ -586,8 +585,8 @@ static int unpack_entry(struct unpack *u, struct archive *a, struct archive_entr
                                    "%s device node %u:%u refused: a sandbox gets its devices from "
                                    "the launcher, never from an image",
                                    type == AE_IFCHR ? "character" : "block",
-                                   (unsigned)archive_entry_rdevmajor(entry),
-                                   (unsigned)archive_entry_rdevminor(entry));
+                                   (unsigned)sym_archive_entry_rdevmajor(entry),
+                                   (unsigned)sym_archive_entry_rdevminor(entry));
         case AE_IFSOCK:
                 return entry_error(e, -EINVAL, &n, "a socket cannot be unpacked");
         default:
@@ -639,10 +638,10 @@ static la_ssize_t stream_read(struct archive *a, void *userdata, const void **re
         ssize_t n;
 
         if (u->outer) {
-                n = archive_read_data(u->outer, u->buf, STREAM_BUFFER_SIZE);
+                n = sym_archive_read_data(u->outer, u->buf, STREAM_BUFFER_SIZE);
                 if (n < 0) {
-                        archive_set_error(a, EIO, "decompression failed: %s",
-                                          archive_error_string(u->outer));
+                        sym_archive_set_error(a, EIO, "decompression failed: %s",
+                                              sym_archive_error_string(u->outer));
                         return -1;
                 }
         } else {
@@ -650,7 +649,7 @@ static la_ssize_t stream_read(struct archive *a, void *userdata, const void **re
                         n = read(u->blob_fd, u->buf, STREAM_BUFFER_SIZE);
                 while (n < 0 && errno == EINTR);
                 if (n < 0) {
-                        archive_set_error(a, errno, "read error");
+                        sym_archive_set_error(a, errno, "read error");
                         return -1;
                 }
         }
@@ -658,8 +657,8 @@ static la_ssize_t stream_read(struct archive *a, void *userdata, const void **re
         /* A decompression bomb is stopped here even when its tar entries are small; 1 MiB of
          * slack for headers and padding. */
         if (u->stream_bytes > u->limits->max_total_size + (UINT64_C(1) << 20)) {
-                archive_set_error(a, EFBIG, "the decompressed layer exceeds %ju bytes",
-                                  (uintmax_t)u->limits->max_total_size);
+                sym_archive_set_error(a, EFBIG, "the decompressed layer exceeds %ju bytes",
+                                      (uintmax_t)u->limits->max_total_size);
                 return -1;
         }
         if (u->hash)
@@ -673,24 +672,24 @@ static int open_decompressor(struct unpack *u, enum oci_compression compression,
         struct archive_entry *entry;
         int want, r;
 
-        u->outer = archive_read_new();
+        u->outer = sym_archive_read_new();
         if (!u->outer)
                 return sb_error_set(e, -ENOMEM, "out of memory");
         want = compression == OCI_COMPRESSION_GZIP ? ARCHIVE_FILTER_GZIP : ARCHIVE_FILTER_ZSTD;
-        r = compression == OCI_COMPRESSION_GZIP ? archive_read_support_filter_gzip(u->outer)
-                                                : archive_read_support_filter_zstd(u->outer);
+        r = compression == OCI_COMPRESSION_GZIP ? sym_archive_read_support_filter_gzip(u->outer)
+                                                : sym_archive_read_support_filter_zstd(u->outer);
         /* ARCHIVE_WARN here means "I would run an external program": never. */
         if (r != ARCHIVE_OK)
                 return sb_error_set(e, -EOPNOTSUPP, "libarchive has no built-in %s decompressor",
                                     compression == OCI_COMPRESSION_GZIP ? "gzip" : "zstd");
-        if (archive_read_support_format_raw(u->outer) != ARCHIVE_OK ||
-            archive_read_open_fd(u->outer, u->blob_fd, STREAM_BUFFER_SIZE) != ARCHIVE_OK ||
-            archive_read_next_header(u->outer, &entry) != ARCHIVE_OK)
+        if (sym_archive_read_support_format_raw(u->outer) != ARCHIVE_OK ||
+            sym_archive_read_open_fd(u->outer, u->blob_fd, STREAM_BUFFER_SIZE) != ARCHIVE_OK ||
+            sym_archive_read_next_header(u->outer, &entry) != ARCHIVE_OK)
                 return sb_error_set(e, -EBADMSG, "cannot decompress the layer: %s",
-                                    archive_error_string(u->outer));
+                                    sym_archive_error_string(u->outer));
         /* With only one filter enabled libarchive falls back to "no filter" for anything else:
          * the media type said compressed, so the data must be. */
-        if (archive_filter_code(u->outer, 0) != want)
+        if (sym_archive_filter_code(u->outer, 0) != want)
                 return sb_error_set(e, -EBADMSG,
                                     "the layer is not %s-compressed as its media "
                                     "type says",
@@ -717,6 +716,10 @@ int image_layer_unpack(int blob_fd, enum oci_compression compression, const char
         locale_t utf8, saved = (locale_t)0;
         int r;
 
+        if (archive_dl_open() < 0)
+                return sb_error_set(e, -EOPNOTSUPP,
+                                    "cannot load libarchive.so.13, which unpacking layers needs "
+                                    "(apt: libarchive13)");
         /* PAX headers carry paths in UTF-8, which libarchive converts to the thread's locale:
          * under "C" every non-ASCII name would fail. C.UTF-8 makes the conversion the identity
          * (the bytes reach the file system as the image has them); only this thread, only for
@@ -748,25 +751,26 @@ int image_layer_unpack(int blob_fd, enum oci_compression compression, const char
         }
 
         /* Only the tar reader: no other archive format's parser is exposed to the layer. */
-        tar = archive_read_new();
-        if (!tar || archive_read_support_format_tar(tar) != ARCHIVE_OK ||
-            archive_read_support_format_empty(tar) != ARCHIVE_OK) {
+        tar = sym_archive_read_new();
+        if (!tar || sym_archive_read_support_format_tar(tar) != ARCHIVE_OK ||
+            sym_archive_read_support_format_empty(tar) != ARCHIVE_OK) {
                 r = sb_error_set(e, -ENOMEM, "cannot set up libarchive");
                 goto out;
         }
-        if (archive_read_open(tar, &u, NULL, stream_read, NULL) != ARCHIVE_OK) {
-                r = sb_error_set(e, -EBADMSG, "not a tar archive: %s", archive_error_string(tar));
+        if (sym_archive_read_open(tar, &u, NULL, stream_read, NULL) != ARCHIVE_OK) {
+                r = sb_error_set(e, -EBADMSG, "not a tar archive: %s",
+                                 sym_archive_error_string(tar));
                 goto out;
         }
         for (;;) {
-                r = archive_read_next_header(tar, &entry);
+                r = sym_archive_read_next_header(tar, &entry);
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r != ARCHIVE_OK) {
-                        int err = archive_errno(tar);
+                        int err = sym_archive_errno(tar);
                         r = sb_error_set(e, err == EFBIG ? -EFBIG : -EBADMSG,
                                          "malformed tar stream after %ju entries: %s",
-                                         (uintmax_t)u.stats.entries, archive_error_string(tar));
+                                         (uintmax_t)u.stats.entries, sym_archive_error_string(tar));
                         goto out;
                 }
                 r = unpack_entry(&u, tar, entry, e);
@@ -782,7 +786,7 @@ int image_layer_unpack(int blob_fd, enum oci_compression compression, const char
                 while ((n = stream_read(tar, &u, &b)) > 0)
                         ;
                 if (n < 0) {
-                        r = sb_error_set(e, -EBADMSG, "%s", archive_error_string(tar));
+                        r = sb_error_set(e, -EBADMSG, "%s", sym_archive_error_string(tar));
                         goto out;
                 }
         }
@@ -806,9 +810,9 @@ int image_layer_unpack(int blob_fd, enum oci_compression compression, const char
         r = 0;
 out:
         if (tar)
-                archive_read_free(tar);
+                sym_archive_read_free(tar);
         if (u.outer)
-                archive_read_free(u.outer);
+                sym_archive_read_free(u.outer);
         sha256_free(u.hash);
         drop_cache(&u);
         for (size_t i = 0; i < u.n_dirs; i++)

@@ -190,6 +190,7 @@ int trust_state_check(const struct trust_state *s, const struct trust_statement 
         return 0;
 }
 
+/* 1 when the mark moved, 0 when it stands already, -ENOMEM. */
 static int raise_mark(struct trust_state *s, const struct trust_statement *st, bool run)
 {
         struct trust_state_entry *m = (struct trust_state_entry *)find(s, st->name, st->env, run);
@@ -207,7 +208,7 @@ static int raise_mark(struct trust_state *s, const struct trust_statement *st, b
                 return 0;
         m->version = st->version;
         strcpy(m->digest, st->manifest);
-        return 0;
+        return 1;
 }
 
 static int mkdir_parents_of(const char *path)
@@ -261,11 +262,19 @@ int trust_state_record(const char *path, const struct trust_statement *st, bool 
         if (r < 0)
                 return r;
         r = raise_mark(&s, st, false);
-        if (r >= 0 && run)
-                r = raise_mark(&s, st, true);
+        if (r >= 0 && run) {
+                int q = raise_mark(&s, st, true);
+                r = q < 0 ? q : r + q;
+        }
         if (r < 0) {
                 trust_state_done(&s);
                 return sb_error_set(e, r, "out of memory");
+        }
+        /* Nothing moved (the usual case: the same image again): no write, no fsync. The marks
+         * only ever rise, so the file as read under the lock is already what we would write. */
+        if (r == 0) {
+                trust_state_done(&s);
+                return 0;
         }
         f = open_memstream(&text, &text_size);
         if (!f) {

@@ -152,7 +152,8 @@ int trust_state_check(const struct trust_state *s, const struct trust_statement 
                       enum trust_rollback mode, char **ret_warning, struct sb_error *e);
 
 /* Raise the "seen" mark (and with run, the "run" mark) of st's name+env to st's version and
- * digest where it is higher, under the lock, re-reading the file first. */
+ * digest where it is higher, under the lock, re-reading the file first. The file is written
+ * (atomically, with fsync) only when a mark moves. */
 int trust_state_record(const char *path, const struct trust_statement *st, bool run,
                        struct sb_error *e);
 
