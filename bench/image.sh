@@ -171,7 +171,7 @@ if command -v podman >/dev/null 2>&1; then
                         --export-json "$work/out/podman.json" \
                         -n podman "${pod[*]} run --rm --network=none $pod_img /bin/true" >&2
                 podman_json=$work/out/podman.json
-                podman_note="podman: $(podman --version | head -n1), rootless, runc, cgroupfs, --network=none; the image copied into its storage with skopeo first (not timed)"
+                podman_note="podman: $(podman --version | head -n1), rootless, runc, cgroupfs, --network=none, storage driver $(ux podman info --format '{{.Store.GraphDriverName}}' 2>/dev/null || echo unknown); the image copied into its storage with skopeo first (not timed)"
                 ux "${pod[@]}" rmi -f "$pod_img" >/dev/null 2>&1 || true
         else
                 podman_note="podman: installed but rootless \`podman run\` fails here as $bench_user; not compared"
