@@ -166,6 +166,68 @@ TEST(revocation_lists)
         trust_store_free(s);
 }
 
+TEST(user_keys_and_deny_list)
+{
+        char k[512], r[512], uk[512], ul[512];
+        struct trust_store_options o = {.keys_dir = k,
+                                        .revoked_dir = r,
+                                        .owner = getuid(),
+                                        .user_keys_dir = uk,
+                                        .user_revoked_file = ul,
+                                        .user_uid = getuid()};
+        struct trust_store *s = NULL;
+        struct sb_error e = {};
+        char *text;
+        struct minisign_seckey *sk;
+        struct minisign_pubkey pk;
+        size_t n_ids, n_digests;
+
+        setup();
+        snprintf(k, sizeof(k), "%s/keys", root);
+        snprintf(r, sizeof(r), "%s/revoked", root);
+        snprintf(uk, sizeof(uk), "%s/user-keys", root);
+        snprintf(ul, sizeof(ul), "%s/user-revoked.list", root);
+        (void)mkdir(uk, 0700);
+        if (minisign_keypair_generate(&sk, &pk) < 0 || minisign_pubkey_format(&pk, &text) < 0)
+                TEST_FAIL("%s", "keygen");
+        put("user-keys/mine.pub", text, 0644);
+        free(text);
+        minisign_seckey_free(sk);
+
+        /* a missing deny list is an empty one; user keys come after the admin's, marked */
+        ASSERT_OK(trust_store_load(&o, &s, &e));
+        ASSERT_EQ(s->n_keys, 3);
+        ASSERT_FALSE(s->keys[0].user || s->keys[1].user);
+        ASSERT_TRUE(s->keys[2].user);
+        ASSERT_STREQ(s->keys[2].name, "mine");
+        n_ids = s->n_revoked_ids; /* the admin's, left by revocation_lists */
+        n_digests = strv_length(s->denied_digests);
+        trust_store_free(s);
+
+        /* trust_revocation_add: appended in the store's format, once */
+        ASSERT_EQ(trust_revocation_add(root, "user-revoked.list", "key 0123456789ABCDEF", &e), 0);
+        ASSERT_EQ(trust_revocation_add(root, "user-revoked.list", "key 0123456789abcdef", &e), 1);
+        ASSERT_EQ(trust_revocation_add(root, "user-revoked.list",
+                                       "manifest sha256:f908ec53682dd42e766caac688a5502ab35dfd72"
+                                       "9842cbb1e98216d73e7737da",
+                                       &e),
+                  0);
+        ASSERT_EQ(trust_revocation_add(root, "user-revoked.list", "revoke everything", &e),
+                  -EBADMSG);
+        ASSERT_OK(trust_store_load(&o, &s, &e));
+        ASSERT_EQ(s->n_revoked_ids, n_ids + 1);
+        ASSERT_EQ(strv_length(s->denied_digests), n_digests + 1);
+        trust_store_free(s);
+
+        /* a deny list others may write refuses everything, as the admin's would */
+        ASSERT_OK(chmod(ul, 0666));
+        ASSERT_EQ(trust_store_load(&o, &s, &e), -EPERM);
+        ASSERT_TRUE(strstr(e.msg, "user-revoked.list must belong to") != NULL);
+        ASSERT_EQ(trust_revocation_add(root, "user-revoked.list", "key 0123456789ABCDEF", &e),
+                  -EPERM);
+        ASSERT_OK(chmod(ul, 0644));
+}
+
 TEST(missing_dirs_empty_store)
 {
         struct trust_store_options o = {.keys_dir = "/nonexistent/keys.d",
