@@ -46,6 +46,16 @@ static const char *key_store(const struct trust_key *k)
         return k->user ? "user" : "admin";
 }
 
+/* The check's message without the file name it starts with (the report names the file). */
+static const char *reason(const struct trust_signature_report *r)
+{
+        size_t n = strlen(r->file);
+
+        if (strncmp(r->message, r->file, n) == 0 && strncmp(r->message + n, ": ", 2) == 0)
+                return r->message + n + 2;
+        return r->message;
+}
+
 static void print_text(const char *tag, const struct image *img, const char *layers_error,
                        const struct trust_signature_report *reps, size_t n)
 {
@@ -82,7 +92,7 @@ static void print_text(const char *tag, const struct image *img, const char *lay
                         printf("    would run now: yes\n");
                 else
                         printf("    would run now: no: %s\n",
-                               r->result < 0 ? r->message : layers_error);
+                               r->result < 0 ? reason(r) : layers_error);
         }
 }
 
@@ -141,7 +151,7 @@ static void print_json(const char *tag, const struct image *img, const char *lay
                 printf(", \"would_run\": %s, \"reason\": ",
                        r->result == 0 && !layers_error ? "true" : "false");
                 if (r->result < 0)
-                        json_str(stdout, r->message);
+                        json_str(stdout, reason(r));
                 else if (layers_error)
                         json_str(stdout, layers_error);
                 else
