@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sandbox desktop install APP [--force] | sandbox desktop remove APP [--force]
  *
- * A desktop entry (Desktop Entry Specification 1.5) that starts APP through `sandbox run`, in
- * $XDG_DATA_HOME/applications (default ~/.local/share/applications) as sandbox-APP.desktop.
- * Name, Icon, Categories and MimeType come from the host's own entry for APP when there is one
- * (never its Exec: that would run the app unconfined), Comment from the profile's Description=.
- * The entry carries X-Sandbox-App=APP, so that we only ever replace or remove our own files. */
+ * A desktop entry (Desktop Entry Specification; Version=1.4, the newest that Debian 12's
+ * desktop-file-validate knows, and we use nothing newer) that starts APP through
+ * `sandbox run`, in $XDG_DATA_HOME/applications (default ~/.local/share/applications) as
+ * sandbox-APP.desktop. Name, Icon, Categories and MimeType come from the host's own entry for
+ * APP when there is one (never its Exec: that would run the app unconfined), Comment from the
+ * profile's Description=. The entry carries X-Sandbox-App=APP, so that we only ever replace or
+ * remove our own files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -220,7 +222,7 @@ static int install(int dir, const char *shown, const char *app, const char *file
         f = open_memstream(&buf, &size);
         if (!f)
                 return log_error_errno(-ENOMEM, "desktop: %m"), EXIT_LAUNCHER_ERROR;
-        fprintf(f, "[Desktop Entry]\nType=Application\nVersion=1.5\nName=%s\n",
+        fprintf(f, "[Desktop Entry]\nType=Application\nVersion=1.4\nName=%s\n",
                 values[0] ? values[0] : app);
         if (description)
                 fprintf(f, "Comment=%s\n", description);
