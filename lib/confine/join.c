@@ -225,15 +225,72 @@ static void forward_signal(int sig)
                 (void)kill((pid_t)forward_to, sig);
 }
 
-int instance_enter(const struct instance *i, char **argv, int *ret_status, struct sb_error *e)
+/* Forward the signals a terminal or `sandbox stop` sends to pid (0: stop forwarding, back to
+ * the defaults), then restore the signal mask mask (if not NULL). */
+static void forward(pid_t pid, const sigset_t *mask)
 {
         static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH};
+        struct sigaction sa = {.sa_handler = pid > 0 ? forward_signal : SIG_DFL};
+
+        forward_to = pid;
+        sigemptyset(&sa.sa_mask);
+        for (size_t k = 0; k < ELEMENTSOF(forwarded); k++)
+                (void)sigaction(forwarded[k], &sa, NULL);
+        if (mask)
+                (void)sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/* The child: join the namespaces, fork the command (a child of ours is in the pid namespace,
+ * we are not), give up what the join gave us, wait and pass its status on. */
+static _noreturn_ void join_and_run(const struct instance *i, char **argv, int flags, int pidfd,
+                                    const sigset_t *oldmask, int report_fd)
+{
+        int status;
+        pid_t cmd;
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_PDEATHSIG");
+        /* One call for all: the kernel joins the user namespace first and checks the others
+         * with the capabilities gained there (validate_nsset()); if any fails, none is
+         * joined. */
+        if (setns(pidfd, flags) < 0) {
+                if (errno == EINVAL)
+                        fail(report_fd, EXIT_LAUNCHER_ERROR, -EOPNOTSUPP,
+                             "cannot join the namespaces: this kernel cannot setns() through a "
+                             "pidfd (Linux 5.8), or this is not a sandbox");
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot join the namespaces");
+        }
+        safe_close(pidfd);
+        cmd = fork();
+        if (cmd < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot fork");
+        if (cmd == 0)
+                run_command(i, argv, oldmask, report_fd);
+        safe_close(report_fd);
+
+        /* Inside every namespace but the pid one, with all capabilities of the sandbox's user
+         * namespace: drop them, and keep the command from ptrace-ing us (like PID 1). */
+        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                (void)kill(cmd, SIGKILL);
+                _exit(EXIT_LAUNCHER_ERROR);
+        }
+        forward(cmd, oldmask);
+        while (waitpid(cmd, &status, 0) < 0)
+                if (errno != EINTR)
+                        _exit(EXIT_LAUNCHER_ERROR);
+        /* Re-raise nothing: the status travels as an exit code the parent decodes. */
+        if (WIFSIGNALED(status))
+                _exit(128 + WTERMSIG(status));
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_LAUNCHER_ERROR);
+}
+
+int instance_enter(const struct instance *i, char **argv, int *ret_status, struct sb_error *e)
+{
         _cleanup_close_ int init_fd = -EBADF, member_fd = -EBADF;
         _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
         int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
                     CLONE_NEWCGROUP;
-        struct sigaction sa = {.sa_handler = forward_signal};
         struct report rep;
         sigset_t all, old;
         pid_t ppid, child, member = 0;
@@ -273,20 +330,13 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
 
         if (i->private_network)
                 flags |= CLONE_NEWNET;
-        if (setns(member_fd, flags) < 0) {
-                if (errno == EINVAL)
-                        return sb_error_set(e, -EOPNOTSUPP,
-                                            "this kernel cannot setns() through a pidfd (Linux "
-                                            "5.8), or '%s' is not a sandbox",
-                                            i->name);
-                return sb_error_set(e, -errno, "cannot join the namespaces of '%s': %m", i->name);
-        }
-
         if (pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create a pipe: %m");
         sigfillset(&all);
         if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
                 return sb_error_set(e, -errno, "cannot block signals: %m");
+        /* The namespaces are joined by a child, so that the caller (and its error messages,
+         * its exit path) stays on the host. */
         child = fork();
         if (child < 0) {
                 r = -errno;
@@ -295,30 +345,21 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         }
         if (child == 0) {
                 report_pipe[0] = safe_close(report_pipe[0]);
-                run_command(i, argv, &old, report_pipe[1]);
+                join_and_run(i, argv, flags, member_fd, &old, report_pipe[1]);
         }
         report_pipe[1] = safe_close(report_pipe[1]);
-
-        /* We stay outside the pid namespace but inside the others, with every capability of
-         * the sandbox's user namespace: give them all up, and keep the command from
-         * ptrace-ing us (like PID 1). */
-        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-                (void)kill(child, SIGKILL);
-                (void)waitpid(child, NULL, 0);
-                return sb_error_set(e, -EPERM, "cannot drop our own capabilities");
-        }
-        forward_to = child;
-        sigemptyset(&sa.sa_mask);
-        for (size_t k = 0; k < ELEMENTSOF(forwarded); k++)
-                (void)sigaction(forwarded[k], &sa, NULL);
-        (void)sigprocmask(SIG_SETMASK, &old, NULL);
+        forward(child, &old);
 
         do
                 n = read(report_pipe[0], &rep, sizeof(rep));
         while (n < 0 && errno == EINTR);
         while (waitpid(child, &status, 0) < 0)
-                if (errno != EINTR)
-                        return sb_error_set(e, -errno, "waiting for the command: %m");
+                if (errno != EINTR) {
+                        r = -errno;
+                        forward(0, NULL);
+                        return sb_error_set(e, r, "waiting for the command: %m");
+                }
+        forward(0, NULL);
         if (n == (ssize_t)sizeof(rep) && rep.err) {
                 rep.msg[sizeof(rep.msg) - 1] = '\0';
                 *ret_status = rep.status;

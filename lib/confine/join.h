@@ -18,12 +18,14 @@
  * namespace first and checks the others with the capabilities gained there (validate_nsset()),
  * and fails as a whole if any is refused.
  *
- * The command then runs like the app: a child (so it is inside the pid namespace) starts a new
- * session, changes to the app's working directory, gets the app's environment, is reduced to
- * the app's capabilities with locked securebits, sets no_new_privs and loads the same seccomp
- * filters (the precompiled default and the recorded SystemCallFilter=), and execs. The caller's
- * process stays outside the pid namespace, drops every capability, becomes undumpable, forwards
- * signals and returns the command's exit status (128+N for signal N).
+ * A child of the caller joins (the caller itself stays on the host, namespaces and all) and
+ * forks the command, which is then inside the pid namespace too. The command runs like the
+ * app: it starts a new session, changes to the app's working directory, gets the app's
+ * environment, is reduced to the app's capabilities with locked securebits, sets no_new_privs
+ * and loads the same seccomp filters (the precompiled default and the recorded
+ * SystemCallFilter=), and execs. The joining child drops every capability it gained, becomes
+ * undumpable (like PID 1), forwards signals and passes the command's status on; the caller
+ * forwards signals to it and returns that status (128+N for signal N).
  *
  * The caller joins the scope's cgroup itself, before this (cgroup_join()): it needs the host's
  * view of cgroupfs. */

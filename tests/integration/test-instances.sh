@@ -30,9 +30,9 @@ not_here() {
 		ok "$1 # SKIP cannot run here"; fi
 }
 
-# wait_listed NAME: until ps lists NAME (5 s at most).
+# wait_listed NAME: until ps lists NAME (20 s at most: the machine may be busy).
 wait_listed() {
-	for _ in $(seq 50); do
+	for _ in $(seq 200); do
 		sb ps 2>/dev/null | awk -v n="$1" '$1 == n {f = 1} END {exit !f}' && return 0
 		sleep 0.1
 	done
@@ -52,7 +52,8 @@ trap cleanup EXIT
 	>"$STAGE/t1.out" 2>&1 &
 monitor=$!
 pids+=("$monitor")
-wait_listed t1 && ok "ps lists the sandbox t1" || not_ok "ps lists the sandbox t1"
+if wait_listed t1; then ok "ps lists the sandbox t1"; else
+	not_ok "ps lists the sandbox t1"; diag "$(cat "$STAGE/t1.out")"; fi
 
 json=$(sb ps --json)
 read -r name pid mon start < <(python3 -c '
@@ -165,6 +166,31 @@ sb stop --timeout 0.5 t3 2>/dev/null
 check "stop --timeout: succeeds" 0 "$?"
 wait "$monitor"
 check "stop --timeout: killed after the timeout" 137 "$?"
+
+# --- a SystemCallFilter= is reproduced -------------------------------------------------------
+fapp=sbxtest-filter-$$
+as_user mkdir -p "$HOME1/.config/sandbox/apps"
+as_user sh -c "printf '[App]\nExec=/bin/sleep\n[Sandbox]\nSystemCallFilter=~uname\n' > '$HOME1/.config/sandbox/apps/$fapp.profile'"
+(as_user_exec "$SBX" run --name tf -- "$fapp" 1000) >"$STAGE/tf.out" 2>&1 &
+monitor=$!
+pids+=("$monitor")
+if wait_listed tf; then
+	ok "a sandbox with SystemCallFilter= is listed"
+	finit=$(ps -o pid= --ppid "$monitor" | tr -d ' ')
+	fapp_pid=$(ps -o pid= --ppid "${finit:-0}" | tr -d ' ')
+	check "enter: both filters of a SystemCallFilter= sandbox" \
+		"$(awk '$1 == "Seccomp_filters:" {print $2}' "/proc/${fapp_pid:-0}/status")" \
+		"$(sb enter tf -- awk '$1 == "Seccomp_filters:" {print $2}' /proc/self/status)"
+	check "enter: the app's SystemCallFilter= applies" "Operation not permitted" \
+		"$(sb enter tf -- uname 2>&1 | grep -o "Operation not permitted")"
+	check "... and only there" "Linux" "$(sb run -- uname 2>&1)"
+	sb stop tf
+else
+	not_ok "a sandbox with SystemCallFilter= is listed"
+	diag "$(cat "$STAGE/tf.out")"
+fi
+wait "$monitor"
+as_user rm -f "$HOME1/.config/sandbox/apps/$fapp.profile"
 
 # --- stale records ------------------------------------------------------------------------------
 (as_user_exec "$SBX" run --name t2 -- sleep 1000) >/dev/null 2>&1 &
