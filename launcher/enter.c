@@ -69,7 +69,7 @@ int verb_enter(int argc, char **argv)
         /* Into the sandbox's cgroup first, while cgroupfs is still the host's. A scope with
          * limits must bind what runs in it: if we cannot join it, we do not enter. */
         if (i.cgroup) {
-                r = cgroup_join(i.cgroup, &e);
+                r = cgroup_join(i.cgroup, i.scope, &e);
                 if (r < 0 && i.limits) {
                         log_error("enter: %s; the sandbox '%s' has resource limits that would "
                                   "not apply, refusing",
