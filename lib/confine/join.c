@@ -65,6 +65,26 @@ static int proc_status(pid_t pid, uid_t uid, pid_t *ret_ppid, bool *ret_owned)
         return 0;
 }
 
+/* Seccomp mode and the number of filters (-1 before Linux 5.9) of pid. */
+static int proc_seccomp(pid_t pid, int *ret_mode, int *ret_filters)
+{
+        char path[64], buf[4096];
+        const char *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n < 0)
+                return n == -ENOENT ? -ESRCH : (int)n;
+        p = strstr(buf, "\nSeccomp:");
+        if (!p || sscanf(p, "\nSeccomp: %d", ret_mode) != 1)
+                return -EIO;
+        p = strstr(buf, "\nSeccomp_filters:");
+        if (!p || sscanf(p, "\nSeccomp_filters: %d", ret_filters) != 1)
+                *ret_filters = -1;
+        return 0;
+}
+
 /* A pidfd of a direct child of PID 1 (see join.h for why not PID 1 itself). */
 static int open_member(const struct instance *i, pid_t *ret_pid, struct sb_error *e)
 {
@@ -296,7 +316,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         pid_t ppid, child, member = 0;
         bool owned;
         ssize_t n;
-        int r, status;
+        int r, status, mode = 0, filters = -1;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (!argv || !argv[0])
@@ -318,6 +338,18 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                                     "pid %d (recorded for '%s') is not a sandbox of yours started "
                                     "by pid %d; refusing",
                                     (int)i->init_pid, i->name, (int)i->monitor_pid);
+
+        /* Fail closed unless we can load what the sandbox has: PID 1 loaded the default filter
+         * and, with a SystemCallFilter=, a second one, and it never loads another. A record
+         * that claims fewer (or more) filters than that describes some other sandbox. */
+        r = proc_seccomp(i->init_pid, &mode, &filters);
+        if (r < 0)
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        if (mode != 2 || (filters >= 0 && filters != 1 + (int)i->syscall_filter))
+                return sb_error_set(e, -EPERM,
+                                    "the seccomp filters of '%s' (mode %d, %d filters) are not "
+                                    "the ones its record describes; refusing to enter it",
+                                    i->name, mode, filters);
 
         member_fd = open_member(i, &member, e);
         if (member_fd < 0)

@@ -13,7 +13,10 @@
  * Checks, all against pidfds (a recycled pid cannot be substituted after them): PID 1 started
  * at the recorded time; PID 1 and the process we join run with the caller's real, effective,
  * saved and filesystem uid; the joined process is a child of that PID 1 and not older than it;
- * its user namespace is owned by the caller and is not the caller's own. Then one
+ * its user namespace is owned by the caller and is not the caller's own; PID 1 carries exactly
+ * the seccomp filters the record says we will load (the default one, plus one for a
+ * SystemCallFilter=), so a record that would make us load less than the app has is refused.
+ * Then one
  * setns(pidfd, CLONE_NEWUSER|...) joins all namespaces at once; the kernel joins the user
  * namespace first and checks the others with the capabilities gained there (validate_nsset()),
  * and fails as a whole if any is refused.

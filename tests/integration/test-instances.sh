@@ -99,6 +99,16 @@ check_match "enter: ... and says so" "no sandbox named 'no-such-name'" "$out"
 out=$(sb enter ../x -- true 2>&1)
 check "enter: a bad name is refused" 125 "$?"
 
+# A record that describes t1 with fewer (or other) seccomp filters than it has is refused.
+sed 's/^name=.*/name=t1forged/; s/^syscall_filter=.*/syscall_filter=1/' \
+	"$RT1/sandbox/instances/t1" >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb enter t1forged -- true 2>&1)
+check "enter: a record with other seccomp filters is refused" 125 "$?"
+check_match "... saying why" "seccomp filters" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
+
 out=$(sb run --name t1 -- true 2>&1)
 check "run: a duplicate --name is refused" 125 "$?"
 check_match "run: ... and says so" "already running" "$out"
