@@ -16,10 +16,9 @@
  * its user namespace is owned by the caller and is not the caller's own; PID 1 carries exactly
  * the seccomp filters the record says we will load (the default one, plus one for a
  * SystemCallFilter=), so a record that would make us load less than the app has is refused.
- * Then one
- * setns(pidfd, CLONE_NEWUSER|...) joins all namespaces at once; the kernel joins the user
- * namespace first and checks the others with the capabilities gained there (validate_nsset()),
- * and fails as a whole if any is refused.
+ * Then one setns(pidfd, CLONE_NEWUSER|...) joins all namespaces at once; the kernel joins the
+ * user namespace first and checks the others with the capabilities gained there
+ * (validate_nsset()), and fails as a whole if any is refused.
  *
  * A child of the caller joins (the caller itself stays on the host, namespaces and all) and
  * forks the command, which is then inside the pid namespace too. The command runs like the
