@@ -202,6 +202,23 @@ fi
 wait "$monitor"
 as_user rm -f "$HOME1/.config/sandbox/apps/$fapp.profile"
 
+# --- --net=host: enter shares the host's network namespace, like the app ---------------------
+(as_user_exec "$SBX" run --name tn --net=host -- sleep 1000) >/dev/null 2>&1 &
+monitor=$!
+pids+=("$monitor")
+if wait_listed tn; then
+	check "enter: a --net=host sandbox's network namespace is the host's" \
+		"$(as_user readlink /proc/self/ns/net)" "$(sb enter tn -- readlink /proc/self/ns/net)"
+	ninit=$(ps -o pid= --ppid "$monitor" | tr -d ' ')
+	napp=$(ps -o pid= --ppid "${ninit:-0}" | tr -d ' ')
+	check "enter: ... while its mount namespace is the app's" "$(readlink "/proc/${napp:-0}/ns/mnt")" \
+		"$(sb enter tn -- readlink /proc/self/ns/mnt)"
+	sb stop tn
+else
+	not_ok "a --net=host sandbox is listed"
+fi
+wait "$monitor"
+
 # --- stale records ------------------------------------------------------------------------------
 (as_user_exec "$SBX" run --name t2 -- sleep 1000) >/dev/null 2>&1 &
 monitor=$!
