@@ -16,8 +16,8 @@
 int run_instance_prepare(struct run_instance *ri, const char *name, const char *base)
 {
         struct sb_error e = {};
+        int r;
 
-        ri->dir_fd = -EBADF;
         if (name) {
                 if (!instance_name_is_valid(name)) {
                         log_error("run: --name %s: use 1-64 letters, digits, '_', '.' and '-', "
@@ -47,11 +47,15 @@ int run_instance_prepare(struct run_instance *ri, const char *name, const char *
         }
         if (!ri->name)
                 return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
-        ri->dir_fd = instance_dir_open(true, &e);
-        if (ri->dir_fd < 0 && ri->explicit_name) {
+        /* Only a check here: the registry is opened again after PID 1 has been cloned, so that
+         * no process of the sandbox ever holds a descriptor of it. */
+        r = instance_dir_open(true, &e);
+        if (r < 0 && ri->explicit_name) {
                 log_error("run: --name %s: %s", name, e.msg);
                 return EXIT_LAUNCHER_ERROR;
         }
+        ri->use_registry = r >= 0;
+        safe_close(r);
         return 0;
 }
 
@@ -78,10 +82,14 @@ int run_instance_started(pid_t init_pid, void *userdata, struct sb_error *e)
             .syscall_filter = spec->syscall_filter,
             .syscall_allow_list = spec->syscall_allow_list,
         };
+        _cleanup_close_ int dir_fd = -EBADF;
         int r;
 
-        if (ri->dir_fd < 0)
+        if (!ri->use_registry)
                 return 0;
+        dir_fd = instance_dir_open(false, e);
+        if (dir_fd < 0)
+                return dir_fd;
         r = proc_pid_start_time(i.monitor_pid, &i.monitor_start);
         if (r >= 0)
                 r = proc_pid_start_time(init_pid, &i.init_start);
@@ -96,7 +104,7 @@ int run_instance_started(pid_t init_pid, void *userdata, struct sb_error *e)
         i.syscall_names = spec->syscall_names;
         i.argv = spec->argv;
         i.env = spec->env;
-        r = instance_register(ri->dir_fd, &i, e);
+        r = instance_register(dir_fd, &i, e);
         if (r >= 0)
                 ri->registered = true;
         return r;
@@ -104,10 +112,12 @@ int run_instance_started(pid_t init_pid, void *userdata, struct sb_error *e)
 
 void run_instance_done(struct run_instance *ri)
 {
-        if (ri->registered)
-                (void)instance_remove(ri->dir_fd, ri->name, getpid());
+        if (ri->registered) {
+                _cleanup_close_ int dir_fd = instance_dir_open(false, NULL);
+                if (dir_fd >= 0)
+                        (void)instance_remove(dir_fd, ri->name, getpid());
+        }
         ri->registered = false;
-        ri->dir_fd = safe_close(ri->dir_fd);
         free(ri->name);
         ri->name = NULL;
 }

@@ -10,8 +10,8 @@
 #include "spec.h"
 
 struct run_instance {
-        int dir_fd; /* the registry, or -EBADF when this sandbox is not registered */
-        char *name; /* --name, or the default */
+        bool use_registry; /* false: not registered (no runtime directory, no --name) */
+        char *name;        /* --name, or the default */
         bool explicit_name;
         const char *app;
         const struct scope *scope;

@@ -422,7 +422,7 @@ int verb_run(int argc, char **argv)
         _cleanup_strv_free_ char **groups = NULL;
         _cleanup_free_ char *user_dir = NULL;
         _cleanup_scope_free_ struct scope *scope = NULL;
-        _cleanup_(run_instance_done) struct run_instance ri = {.dir_fd = -EBADF};
+        _cleanup_(run_instance_done) struct run_instance ri = {};
 #if SANDBOX_FULL
         _cleanup_(run_image_done) struct run_image image = {};
 #endif
