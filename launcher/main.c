@@ -23,6 +23,10 @@ static const struct {
     {"run", verb_run, "run a command in a new sandbox"},
     {"policy", verb_policy, "check policy files, show the effective policy"},
     {"session", verb_session, "a login shell in a sandbox (sshd ForceCommand)"},
+    {"ps", verb_ps, "list your running sandboxes"},
+    {"enter", verb_enter, "run a command inside a running sandbox"},
+    {"stop", verb_stop, "stop a running sandbox"},
+    {"desktop", verb_desktop, "install or remove an app's desktop entry"},
 #if SANDBOX_FULL
     {"image", verb_image, "list, unpack and prune the image layer cache"},
     {"trust", verb_trust, "sign and verify OCI images (minisign format)"},

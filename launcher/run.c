@@ -24,6 +24,7 @@
 #if SANDBOX_FULL
 #include "run-image.h"
 #endif
+#include "run-instance.h"
 #include "run-policy.h"
 #include "strv.h"
 #include "verbs.h"
@@ -64,6 +65,8 @@ static void run_help(void)
             "  --image-key KEY       TrustedKeys= for --image (repeatable)\n"
             "  --image-max-age TIME  MaxSignatureAge= for --image (e.g. 30d)\n"
             "  --no-profile          run COMMAND as it is even if an app profile has its name\n"
+            "  --name NAME           the name for sandbox ps/enter/stop (default: APP or the\n"
+            "                        command's base name and a short random id)\n"
             "  -h, --help            show this help\n"
             "\n"
             "Exit status: the command's own; 128+N if it was killed by signal N; 125 if\n"
@@ -168,6 +171,7 @@ enum {
         OPT_CPU_WEIGHT,
         OPT_TASKS_MAX,
         OPT_IO_WEIGHT,
+        OPT_NAME,
 };
 
 static const struct option options[] = {
@@ -190,6 +194,7 @@ static const struct option options[] = {
     {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
     {"tasks-max", required_argument, NULL, OPT_TASKS_MAX},
     {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
+    {"name", required_argument, NULL, OPT_NAME},
     {"help", no_argument, NULL, 'h'},
     {},
 };
@@ -231,6 +236,7 @@ struct run_args {
         char **env_args;
         bool no_profile;
         const char *image;
+        const char *name;
 };
 
 static void run_args_done(struct run_args *a)
@@ -323,6 +329,9 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
                         break;
                 case OPT_IMAGE:
                         a->image = optarg;
+                        break;
+                case OPT_NAME:
+                        a->name = optarg;
                         break;
                 case '?':
                 default:
@@ -428,6 +437,7 @@ int verb_run(int argc, char **argv)
         _cleanup_strv_free_ char **groups = NULL;
         _cleanup_free_ char *user_dir = NULL;
         _cleanup_scope_free_ struct scope *scope = NULL;
+        _cleanup_(run_instance_done) struct run_instance ri = {};
 #if SANDBOX_FULL
         _cleanup_(run_image_done) struct run_image image = {};
 #endif
@@ -453,6 +463,12 @@ int verb_run(int argc, char **argv)
         user_dir = run_policy_user_dir(spec.home);
         if (!args.image && !args.no_profile && run_policy_app_exists(argv[optind], user_dir))
                 app = argv[optind];
+        r = run_instance_prepare(&ri, args.name,
+                                 app             ? app
+                                 : optind < argc ? scope_name(argv[optind])
+                                                 : "image");
+        if (r > 0)
+                return r;
         r = policy_user_groups(spec.user_name, spec.gid, &groups);
         if (r < 0)
                 return log_error_errno(r, "run: cannot look up the groups of %s: %m",
@@ -512,7 +528,13 @@ int verb_run(int argc, char **argv)
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
                 return log_error("run: parent exited"), EXIT_LAUNCHER_ERROR;
 
-        r = container_run(&spec, &status, &e);
+        /* The record names the scope and what `sandbox enter` must reproduce: written by the
+         * started hook before PID 1 may go on, removed by run_instance_done() at the end. */
+        ri.app = app;
+        ri.scope = scope;
+        ri.limits = limits_any(&limits);
+        ri.spec = &spec;
+        r = container_run_hooked(&spec, run_instance_started, &ri, &status, &e);
         if (r < 0)
                 log_error("%s", e.msg);
         if (status == 128 + SIGKILL && scope && scope_oom_killed(scope)) {

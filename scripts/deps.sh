@@ -12,7 +12,7 @@ build_pkgs=(gcc meson ninja-build pkg-config libseccomp-dev libcap-dev libcap-ng
 # umoci, skopeo, minisign, busybox-static, zstd (real OCI images and signatures).
 test_pkgs=(uidmap util-linux bsdutils iproute2 procps passwd clang-format python3
 	openssh-server openssh-client binutils libpam-modules libpam-runtime
-	umoci skopeo minisign busybox-static zstd)
+	umoci skopeo minisign busybox-static zstd desktop-file-utils)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == --test ]] && want+=("${test_pkgs[@]}")

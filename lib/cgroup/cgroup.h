@@ -102,3 +102,12 @@ static inline void scope_freep(struct scope **s)
  * a host program's process, and nothing here forks. Limits that are not set are left as they are.
  * Nothing to set: 0 without connecting. -errno with the manager's error message otherwise. */
 int cgroup_set_slice_limits(const char *unit, const struct limits *l, struct sb_error *e);
+
+/* Move the calling process into the cgroup at path (below the cgroup v2 root, as
+ * scope_cgroup_path() gives it) by writing to its cgroup.procs: how `sandbox enter` joins the
+ * scope of a running sandbox. cgroup v2 only allows it when the caller may write cgroup.procs of
+ * the target and of the common ancestor of both cgroups (a delegated subtree of the caller's).
+ * When that is refused and unit (the scope's unit name) is not NULL, the systemd manager is asked
+ * to move us (AttachProcessesToUnit), as it does for the PIDs= of a new scope.
+ * -errno with a message otherwise. */
+int cgroup_join(const char *path, const char *unit, struct sb_error *e);

@@ -416,3 +416,49 @@ int manager_set_unit_properties(const char *unit, const struct limits *l, struct
                             "cannot set limits on %s: no systemd system manager found (%s)", unit,
                             why);
 }
+
+/* ---- AttachProcessesToUnit ------------------------------------------------------------------- */
+
+int manager_attach_self(const char *unit, struct sb_error *e)
+{
+        bool system = geteuid() == 0;
+        char why[SB_ERROR_MAX / 2] = "";
+        int r;
+
+        if (!is_dir_nofollow("/run/systemd/system"))
+                return sb_error_set(e, -EHOSTDOWN, "systemd is not PID 1");
+        r = sd_dl_open();
+        if (r < 0)
+                return sb_error_set(e, r, "cannot load libsystemd.so.0");
+        for (int attempt = 0; attempt < 2; attempt++) {
+                _cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                _cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
+                char label[256];
+
+                r = manager_connect(system, attempt, &bus, label, sizeof(label));
+                if (r == -ENOMEM)
+                        return sb_error_set(e, r, "out of memory");
+                if (r < 0) {
+                        why_append(why, sizeof(why), "%s: %s", label, strerror(-r));
+                        continue;
+                }
+                /* The manager moves us itself, or, when a user manager lacks the permission
+                 * (a login shell sits in session-N.scope, outside user@UID.service), asks the
+                 * system manager to: the same path as the PIDs= of StartTransientUnit. */
+                r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
+                                                       SYSTEMD_INTERFACE, "AttachProcessesToUnit");
+                if (r >= 0)
+                        r = sym_sd_bus_message_append(m, "ssau", unit, "", 1, (uint32_t)getpid());
+                if (r < 0)
+                        return sb_error_set(e, r, "cannot build the request for %s: %m", unit);
+                r = sym_sd_bus_call(bus, m, 0, &error, NULL);
+                if (r >= 0)
+                        return 0;
+                if (!bus_error_means_absent(&error, r))
+                        return sb_error_set(e, r, "systemd refused to move us into %s: %s", unit,
+                                            bus_error_text(&error, r));
+                why_append(why, sizeof(why), "%s: %s", label, bus_error_text(&error, r));
+        }
+        return sb_error_set(e, -EHOSTDOWN, "no systemd manager found (%s)", why);
+}

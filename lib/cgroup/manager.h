@@ -20,3 +20,8 @@ int manager_start_scope(const char *unit, const char *description, const struct 
 /* SetUnitProperties(unit, runtime=true, the limits of l that are set) on the system manager.
  * -EHOSTDOWN when no system manager could be reached. */
 int manager_set_unit_properties(const char *unit, const struct limits *l, struct sb_error *e);
+
+/* AttachProcessesToUnit(unit, "", [getpid()]) on our manager (the system manager as root, else
+ * the user's): move the calling process into a running unit's cgroup. -EHOSTDOWN when there is
+ * no manager to ask. */
+int manager_attach_self(const char *unit, struct sb_error *e);

@@ -316,3 +316,28 @@ int cgroup_set_slice_limits(const char *unit, const struct limits *l, struct sb_
                 return 0;
         return manager_set_unit_properties(unit, l, e);
 }
+
+int cgroup_join(const char *path, const char *unit, struct sb_error *e)
+{
+        _cleanup_close_ int root_fd = -EBADF, dir_fd = -EBADF;
+        struct sb_error me = {};
+        const char *where;
+        int r;
+
+        root_fd = cgroup2_open_root(&where);
+        if (root_fd < 0)
+                return sb_error_set(e, root_fd, "no cgroup v2 hierarchy is mounted");
+        dir_fd = cgroup_open_dir(root_fd, path);
+        if (dir_fd < 0)
+                return sb_error_set(e, dir_fd, "cannot open the cgroup %s%s: %m", where, path);
+        r = write_string_file_at(dir_fd, "cgroup.procs", "0");
+        if (r >= 0)
+                return 0;
+        /* Not ours to write (the common ancestor is the system's): ask systemd, which moves
+         * processes of the same user into that user's units. */
+        if (unit && (r == -EACCES || r == -EPERM) && manager_attach_self(unit, &me) >= 0 &&
+            cgroup_contains_pid(dir_fd, getpid()) > 0)
+                return 0;
+        return sb_error_set(e, r, "cannot join the cgroup %s%s: %m%s%s", where, path,
+                            me.msg[0] ? "; systemd: " : "", me.msg);
+}

@@ -231,6 +231,12 @@ static int read_reports(int fd, int *ret_status, int *ret_err, struct sb_error *
 
 int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e)
 {
+        return container_run_hooked(spec, NULL, NULL, ret_status, e);
+}
+
+int container_run_hooked(struct sandbox_spec *spec, container_started_fn started, void *userdata,
+                         int *ret_status, struct sb_error *e)
+{
         _cleanup_close_pair_ int sync_pipe[2] = {-EBADF, -EBADF};
         _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
         unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
@@ -260,6 +266,9 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
         r = spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
                                : userns_map_single(pid, spec->inside_uid, spec->uid,
                                                    spec->inside_gid, spec->gid, e);
+        /* PID 1 waits for the go byte: a sandbox the caller cannot register never runs. */
+        if (r >= 0 && started)
+                r = started(pid, userdata, e);
         if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
                 r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
         sync_pipe[1] = safe_close(sync_pipe[1]);

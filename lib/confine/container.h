@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <sys/types.h>
+
 #include "error.h"
 #include "spec.h"
 
@@ -25,3 +27,11 @@
  * -errno with a message in *e when the sandbox could not be set up, when the command was not
  * found or not executable; *ret_status then says which (125, 127, 126). */
 int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e);
+
+/* Called by the monitor once PID 1 exists (its host pid) and has its id maps, before it is let
+ * go: a negative return stops the sandbox before anything runs in it, with the message in e. */
+typedef int (*container_started_fn)(pid_t init_pid, void *userdata, struct sb_error *e);
+
+/* container_run() with a started hook (the instance registry of `sandbox run --name`). */
+int container_run_hooked(struct sandbox_spec *spec, container_started_fn started, void *userdata,
+                         int *ret_status, struct sb_error *e);

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "env.h"
+#include "exec-util.h"
+#include "fd-util.h"
+#include "join.h"
+#include "seccomp-policy.h"
+#include "seccomp-program.h"
+
+#ifndef PIDFD_GET_USER_NAMESPACE
+#define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9) /* Linux 6.11 */
+#endif
+
+static int pidfd_open(pid_t pid)
+{
+        long fd = syscall(SYS_pidfd_open, pid, 0);
+
+        return fd < 0 ? -errno : (int)fd;
+}
+
+static bool pidfd_alive(int fd)
+{
+        return syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0;
+}
+
+/* PPid and whether all four uids of /proc/PID/status are uid. */
+static int proc_status(pid_t pid, uid_t uid, pid_t *ret_ppid, bool *ret_owned)
+{
+        char path[64], buf[4096];
+        unsigned u[4];
+        int ppid;
+        const char *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n < 0)
+                return n == -ENOENT ? -ESRCH : (int)n;
+        p = strstr(buf, "\nPPid:");
+        if (!p || sscanf(p, "\nPPid: %d", &ppid) != 1)
+                return -EIO;
+        p = strstr(buf, "\nUid:");
+        if (!p || sscanf(p, "\nUid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]) != 4)
+                return -EIO;
+        *ret_ppid = ppid;
+        *ret_owned = u[0] == uid && u[1] == uid && u[2] == uid && u[3] == uid;
+        return 0;
+}
+
+/* Seccomp mode and the number of filters (-1 before Linux 5.9) of pid. */
+static int proc_seccomp(pid_t pid, int *ret_mode, int *ret_filters)
+{
+        char path[64], buf[4096];
+        const char *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n < 0)
+                return n == -ENOENT ? -ESRCH : (int)n;
+        p = strstr(buf, "\nSeccomp:");
+        if (!p || sscanf(p, "\nSeccomp: %d", ret_mode) != 1)
+                return -EIO;
+        p = strstr(buf, "\nSeccomp_filters:");
+        if (!p || sscanf(p, "\nSeccomp_filters: %d", ret_filters) != 1)
+                *ret_filters = -1;
+        return 0;
+}
+
+/* A pidfd of a direct child of PID 1 (see join.h for why not PID 1 itself). */
+static int open_member(const struct instance *i, pid_t *ret_pid, struct sb_error *e)
+{
+        DIR *d = opendir("/proc");
+        int found = -ESRCH;
+
+        if (!d)
+                return sb_error_set(e, -errno, "cannot read /proc: %m");
+        for (struct dirent *de; found < 0 && (de = readdir(d));) {
+                char *end;
+                long pid = strtol(de->d_name, &end, 10);
+                uint64_t start;
+                pid_t ppid;
+                bool owned;
+                int fd;
+
+                if (*end || pid <= 0 || pid > INT_MAX)
+                        continue;
+                if (proc_status((pid_t)pid, getuid(), &ppid, &owned) < 0 || ppid != i->init_pid)
+                        continue;
+                fd = pidfd_open((pid_t)pid);
+                if (fd < 0)
+                        continue;
+                /* Checked again through the pidfd's lifetime: the pid is pinned now. */
+                if (proc_status((pid_t)pid, getuid(), &ppid, &owned) < 0 || ppid != i->init_pid ||
+                    proc_pid_start_time((pid_t)pid, &start) < 0 || start < i->init_start ||
+                    !pidfd_alive(fd)) {
+                        safe_close(fd);
+                        continue;
+                }
+                if (!owned) {
+                        safe_close(fd);
+                        found = sb_error_set(e, -EPERM,
+                                             "a process of the sandbox '%s' runs as another "
+                                             "user; refusing to enter it",
+                                             i->name);
+                        break;
+                }
+                found = fd;
+                *ret_pid = (pid_t)pid;
+        }
+        closedir(d);
+        if (found == -ESRCH)
+                sb_error_set(e, -ESRCH, "the sandbox '%s' has no process to join (is it ending?)",
+                             i->name);
+        return found;
+}
+
+/* The user namespace of the process behind pidfd must be owned by us and not be our own. */
+static int check_userns(int pidfd, pid_t pid, const char *name, struct sb_error *e)
+{
+        _cleanup_close_ int ns = -EBADF;
+        struct stat st, self;
+        uid_t owner;
+
+        ns = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
+        if (ns < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
+                /* Before 6.11: through /proc, then make sure it was still the same process. */
+                char path[64];
+
+                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+                ns = open(path, O_RDONLY | O_CLOEXEC);
+                if (ns >= 0 && !pidfd_alive(pidfd))
+                        return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", name);
+        }
+        if (ns < 0)
+                return sb_error_set(e, -errno, "cannot inspect the user namespace of '%s': %m",
+                                    name);
+        if (ioctl(ns, NS_GET_OWNER_UID, &owner) < 0)
+                return sb_error_set(e, -errno, "cannot ask who owns the namespaces of '%s': %m",
+                                    name);
+        if (owner != getuid())
+                return sb_error_set(e, -EPERM,
+                                    "the sandbox '%s' belongs to uid %u, not to you; refusing",
+                                    name, (unsigned)owner);
+        if (fstat(ns, &st) < 0 || stat("/proc/self/ns/user", &self) < 0)
+                return sb_error_set(e, -errno, "cannot compare user namespaces: %m");
+        if (st.st_ino == self.st_ino && st.st_dev == self.st_dev)
+                return sb_error_set(
+                    e, -EPERM, "'%s' runs in your own user namespace: it is not a sandbox", name);
+        return 0;
+}
+
+struct report {
+        int32_t err;
+        int32_t status;
+        char msg[SB_ERROR_MAX];
+};
+
+static _noreturn_ void fail(int fd, int status, int r, const char *what)
+{
+        struct report rep = {.err = -r, .status = status};
+
+        snprintf(rep.msg, sizeof(rep.msg), "%s: %s", what, strerror(-r));
+        if (write(fd, &rep, sizeof(rep)) < 0)
+                _exit(status);
+        _exit(status);
+}
+
+static _noreturn_ void run_command(const struct instance *i, char **argv, const sigset_t *oldmask,
+                                   int report_fd)
+{
+        static char *const empty_env[] = {(char *)"PATH=" SANDBOX_DEFAULT_PATH, NULL};
+        char *const *env = i->env ? i->env : empty_env;
+        const char *dir = i->workdir ? i->workdir : "/";
+        struct sb_error e = {};
+        char path[PATH_MAX];
+        int r;
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_PDEATHSIG");
+        /* Like the app: a new session, no controlling terminal to push input into. */
+        if (setsid() < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "setsid");
+        if (sigprocmask(SIG_SETMASK, oldmask, NULL) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "sigprocmask");
+        if (chdir(dir) < 0 && chdir("/") < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "chdir");
+        r = find_executable(argv[0], env_get(env, "PATH"), path, sizeof(path));
+        if (r < 0) {
+                struct report rep = {.err = -r,
+                                     .status = r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE};
+                snprintf(rep.msg, sizeof(rep.msg),
+                         r == -ENOENT ? "%s: command not found in the sandbox"
+                                      : "%s: not executable (permission denied)",
+                         argv[0]);
+                if (write(report_fd, &rep, sizeof(rep)) < 0)
+                        _exit(rep.status);
+                _exit(rep.status);
+        }
+        r = caps_reduce_to(i->keep_caps);
+        if (r < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, r, "cannot drop capabilities");
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot set no_new_privs");
+        /* The same filters as the sandbox's: PID 1 loaded the default one and the policy's
+         * SystemCallFilter= on itself before forking the app; the record says which. */
+        r = seccomp_default_filter_install();
+        if (r < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, r, "cannot load the seccomp filter");
+        if (i->syscall_filter) {
+                r = seccomp_policy_filter_install(i->syscall_allow_list, i->syscall_names, &e);
+                if (r < 0)
+                        fail(report_fd, EXIT_LAUNCHER_ERROR, r, e.msg);
+        }
+        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "close_range");
+        execve(path, argv, env);
+        r = -errno;
+        fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, r, path);
+}
+
+static volatile sig_atomic_t forward_to;
+
+static void forward_signal(int sig)
+{
+        if (forward_to > 0)
+                (void)kill((pid_t)forward_to, sig);
+}
+
+/* Forward the signals a terminal or `sandbox stop` sends to pid (0: stop forwarding, back to
+ * the defaults), then restore the signal mask mask (if not NULL). */
+static void forward(pid_t pid, const sigset_t *mask)
+{
+        static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+                                        SIGUSR1, SIGUSR2, SIGWINCH};
+        struct sigaction sa = {.sa_handler = pid > 0 ? forward_signal : SIG_DFL};
+
+        forward_to = pid;
+        sigemptyset(&sa.sa_mask);
+        for (size_t k = 0; k < ELEMENTSOF(forwarded); k++)
+                (void)sigaction(forwarded[k], &sa, NULL);
+        if (mask)
+                (void)sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/* The child: join the namespaces, fork the command (a child of ours is in the pid namespace,
+ * we are not), give up what the join gave us, wait and pass its status on. */
+static _noreturn_ void join_and_run(const struct instance *i, char **argv, int flags, int pidfd,
+                                    const sigset_t *oldmask, int report_fd)
+{
+        int status;
+        pid_t cmd;
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_PDEATHSIG");
+        /* One call for all: the kernel joins the user namespace first and checks the others
+         * with the capabilities gained there (validate_nsset()); if any fails, none is
+         * joined. */
+        if (setns(pidfd, flags) < 0) {
+                if (errno == EINVAL)
+                        fail(report_fd, EXIT_LAUNCHER_ERROR, -EOPNOTSUPP,
+                             "cannot join the namespaces: this kernel cannot setns() through a "
+                             "pidfd (Linux 5.8), or this is not a sandbox");
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot join the namespaces");
+        }
+        safe_close(pidfd);
+        cmd = fork();
+        if (cmd < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot fork");
+        if (cmd == 0)
+                run_command(i, argv, oldmask, report_fd);
+        safe_close(report_fd);
+
+        /* Inside every namespace but the pid one, with all capabilities of the sandbox's user
+         * namespace: drop them, and keep the command from ptrace-ing us (like PID 1). */
+        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                (void)kill(cmd, SIGKILL);
+                _exit(EXIT_LAUNCHER_ERROR);
+        }
+        forward(cmd, oldmask);
+        while (waitpid(cmd, &status, 0) < 0)
+                if (errno != EINTR)
+                        _exit(EXIT_LAUNCHER_ERROR);
+        /* Re-raise nothing: the status travels as an exit code the parent decodes. */
+        if (WIFSIGNALED(status))
+                _exit(128 + WTERMSIG(status));
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_LAUNCHER_ERROR);
+}
+
+int instance_enter(const struct instance *i, char **argv, int *ret_status, struct sb_error *e)
+{
+        _cleanup_close_ int init_fd = -EBADF, member_fd = -EBADF;
+        _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
+        int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+                    CLONE_NEWCGROUP;
+        struct report rep;
+        sigset_t all, old;
+        pid_t ppid, child, member = 0;
+        bool owned;
+        ssize_t n;
+        int r, status, mode = 0, filters = -1;
+
+        *ret_status = EXIT_LAUNCHER_ERROR;
+        if (!argv || !argv[0])
+                return sb_error_set(e, -EINVAL, "no command to run");
+        if (i->init_pid <= 0)
+                return sb_error_set(e, -EAGAIN, "the sandbox '%s' is still starting", i->name);
+        init_fd = pidfd_open(i->init_pid);
+        if (init_fd == -ENOSYS)
+                return sb_error_set(e, -EOPNOTSUPP,
+                                    "this kernel has no pidfd_open (Linux 5.3) and cannot join "
+                                    "a sandbox safely");
+        if (init_fd < 0 || !proc_pid_matches(i->init_pid, i->init_start))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        r = proc_status(i->init_pid, getuid(), &ppid, &owned);
+        if (r < 0)
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        if (!owned || ppid != i->monitor_pid)
+                return sb_error_set(e, -EPERM,
+                                    "pid %d (recorded for '%s') is not a sandbox of yours started "
+                                    "by pid %d; refusing",
+                                    (int)i->init_pid, i->name, (int)i->monitor_pid);
+
+        /* Fail closed unless we can load what the sandbox has: PID 1 loaded the default filter
+         * and, with a SystemCallFilter=, a second one, and it never loads another. A record
+         * that claims fewer (or more) filters than that describes some other sandbox. */
+        r = proc_seccomp(i->init_pid, &mode, &filters);
+        if (r < 0)
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        if (mode != 2 || (filters >= 0 && filters != 1 + (int)i->syscall_filter))
+                return sb_error_set(e, -EPERM,
+                                    "the seccomp filters of '%s' (mode %d, %d filters) are not "
+                                    "the ones its record describes; refusing to enter it",
+                                    i->name, mode, filters);
+
+        member_fd = open_member(i, &member, e);
+        if (member_fd < 0)
+                return member_fd;
+        r = check_userns(member_fd, member, i->name, e);
+        if (r < 0)
+                return r;
+        if (!pidfd_alive(init_fd))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+
+        if (i->private_network)
+                flags |= CLONE_NEWNET;
+        if (pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
+                return sb_error_set(e, -errno, "cannot create a pipe: %m");
+        sigfillset(&all);
+        if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
+                return sb_error_set(e, -errno, "cannot block signals: %m");
+        /* The namespaces are joined by a child, so that the caller (and its error messages,
+         * its exit path) stays on the host. */
+        child = fork();
+        if (child < 0) {
+                r = -errno;
+                (void)sigprocmask(SIG_SETMASK, &old, NULL);
+                return sb_error_set(e, r, "cannot fork: %m");
+        }
+        if (child == 0) {
+                report_pipe[0] = safe_close(report_pipe[0]);
+                join_and_run(i, argv, flags, member_fd, &old, report_pipe[1]);
+        }
+        report_pipe[1] = safe_close(report_pipe[1]);
+        forward(child, &old);
+
+        do
+                n = read(report_pipe[0], &rep, sizeof(rep));
+        while (n < 0 && errno == EINTR);
+        while (waitpid(child, &status, 0) < 0)
+                if (errno != EINTR) {
+                        r = -errno;
+                        forward(0, NULL);
+                        return sb_error_set(e, r, "waiting for the command: %m");
+                }
+        forward(0, NULL);
+        if (n == (ssize_t)sizeof(rep) && rep.err) {
+                rep.msg[sizeof(rep.msg) - 1] = '\0';
+                *ret_status = rep.status;
+                return sb_error_set(e, -rep.err, "%s", rep.msg);
+        }
+        *ret_status = exit_status_from_wait(status);
+        return 0;
+}
