@@ -13,7 +13,7 @@
  *   ~/.config/sandbox/apps/APP.profile      the user's own profile
  *
  * Sections: [Match] (User=, Group=; .policy only), [App] (Exec=, Description=; .profile only),
- * [Resources] and [Sandbox] (both kinds).
+ * [Resources], [Sandbox] and [Desktop] (all kinds).
  *
  * THE CEILING RULE. The admin policies that match a user are stacked into the ceiling: every key
  * takes the more restrictive of their values (policy_stack()). The app profiles, the user's
@@ -44,6 +44,16 @@
  *   RestrictNamespaces                       intersection of the allowed namespace types
  *   Environment                              united; a tightening layer may not change a variable
  *                                            the ceiling sets
+ *   Wayland X11 Audio GPU Fonts              grants: no over yes (these say what the app may
+ *                                            reach, so "no" is the restrictive value); unset = no
+ *   Home                                     subdirectories of the home: an entry survives only
+ *                                            where the other side grants it (its own Home= entry
+ *                                            covering it, or, without Home=, what ProtectHome=
+ *                                            and the rules on /home and /root leave), read-only
+ *                                            over read-write; unset = no subdirectory
+ *   DBus                                     none over filter; unset = none
+ *   DBusTalk DBusOwn                         intersection (a "NAME.*" entry covers the names
+ *                                            below it); unset = no opinion, empty = no name
  *
  * Every effective value remembers the file and line that decided it (struct policy_origin), so
  * `sandbox policy show` can explain it: policy_write_text(), policy_write_json().
@@ -112,6 +122,16 @@ enum policy_key {
         POLICY_SYSTEM_CALL_FILTER,
         POLICY_RESTRICT_NAMESPACES,
         POLICY_ENVIRONMENT,
+        /* [Desktop] */
+        POLICY_WAYLAND,
+        POLICY_X11,
+        POLICY_AUDIO,
+        POLICY_GPU,
+        POLICY_FONTS,
+        POLICY_HOME,
+        POLICY_DBUS,
+        POLICY_DBUS_TALK,
+        POLICY_DBUS_OWN,
         _POLICY_KEY_MAX,
 };
 
@@ -184,6 +204,7 @@ struct policy_path {
         char *dest;          /* binds only: the destination inside (== path when not given) */
         bool ignore_missing; /* "-" prefix: skip when the path does not exist */
         bool nonrecursive;   /* binds only: ":norbind" */
+        bool read_only;      /* Home= only: ":ro" (":rw" otherwise) */
         struct policy_origin origin;
 };
 struct policy_path_list {
@@ -199,6 +220,13 @@ struct policy_env {
 struct policy_env_list {
         struct policy_env *items;
         size_t n;
+};
+
+/* DBus=: how the session bus is reached. Ordered: none is the more restrictive. */
+enum policy_dbus {
+        POLICY_DBUS_NONE,   /* no bus socket inside */
+        POLICY_DBUS_FILTER, /* only xdg-dbus-proxy's filtered socket, for DBusTalk=/DBusOwn= */
+        _POLICY_DBUS_MAX,
 };
 
 /* SystemCallFilter=: group names are expanded when parsed; names are sorted and unique. */
@@ -248,6 +276,12 @@ struct policy {
         struct policy_syscalls system_call_filter;
         unsigned restrict_namespaces; /* POLICY_NS_* the sandbox may create */
         struct policy_env_list environment;
+
+        /* [Desktop]: each bool grants access to one part of the desktop session */
+        bool wayland, x11, audio, gpu, fonts;
+        struct policy_path_list home; /* Home=: paths relative to the home, no dest */
+        enum policy_dbus dbus;
+        char **dbus_talk, **dbus_own; /* sorted, unique bus names ("org.x.Y" or "org.x.*") */
 };
 
 /* An empty policy of the given kind, named source (may be NULL). NULL on ENOMEM. */
@@ -336,6 +370,12 @@ enum policy_access {
  * _POLICY_KEY_MAX when no rule covers path. */
 enum policy_access policy_path_access(const struct policy *p, const char *path,
                                       enum policy_key *ret_key, struct policy_origin *ret_origin);
+
+/* How much of the home subdirectory dir (relative, canonical: no "." "..", no leading or
+ * trailing "/") p lets the sandbox see through Home=: the deepest Home= entry covering dir
+ * decides when p sets Home=; otherwise what ProtectHome= and the rules on /home and /root
+ * leave (a policy that says nothing about homes grants read-write). */
+enum policy_access policy_home_access(const struct policy *p, const char *dir);
 
 /* ---- load ------------------------------------------------------------------------------------ */
 
