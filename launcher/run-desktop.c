@@ -30,10 +30,10 @@
 
 extern char **environ;
 
-#define XAUTH_MAX         (64U * 1024U) /* a real Xauthority holds a few cookies */
-#define PROXY_READY_MS    10000
-#define FAMILY_LOCAL      256
-#define FAMILY_WILD       65535
+#define XAUTH_MAX      (64U * 1024U) /* a real Xauthority holds a few cookies */
+#define PROXY_READY_MS 10000
+#define FAMILY_LOCAL   256
+#define FAMILY_WILD    65535
 
 static bool grants(const struct policy *p, enum policy_key k)
 {
@@ -59,7 +59,7 @@ static bool grants(const struct policy *p, enum policy_key k)
 
 static bool any_grant(const struct policy *p)
 {
-        static const enum policy_key keys[] = {POLICY_WAYLAND, POLICY_X11, POLICY_AUDIO,
+        static const enum policy_key keys[] = {POLICY_WAYLAND, POLICY_X11,   POLICY_AUDIO,
                                                POLICY_GPU,     POLICY_FONTS, POLICY_DBUS};
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
@@ -118,15 +118,16 @@ static const char *host_runtime_dir(const struct policy *p, enum policy_key k, s
                              "%s=%s (%s) needs the session's runtime directory, but "
                              "XDG_RUNTIME_DIR is %s",
                              policy_key_name(k), k == POLICY_DBUS ? "filter" : "yes",
-                             where(p, k, w, sizeof(w)), d ? "not a plain absolute path" : "not set");
+                             where(p, k, w, sizeof(w)),
+                             d ? "not a plain absolute path" : "not set");
                 return NULL;
         }
         return d;
 }
 
 /* Require a unix socket at path for key k (which took it from variable var). */
-static int need_socket(const struct policy *p, enum policy_key k, const char *path,
-                       const char *var, struct sb_error *e)
+static int need_socket(const struct policy *p, enum policy_key k, const char *path, const char *var,
+                       struct sb_error *e)
 {
         struct stat st;
         char w[512];
@@ -342,8 +343,8 @@ static int add_x11(const struct policy *p, struct sandbox_spec *spec, struct run
         /* The cookie: only this display's, as a file of our own. */
         if (xauth && xauth[0]) {
                 if (!path_is_safe_absolute(xauth))
-                        return sb_error_set(e, -EINVAL, "XAUTHORITY=%s is not a clean absolute path",
-                                            xauth);
+                        return sb_error_set(e, -EINVAL,
+                                            "XAUTHORITY=%s is not a clean absolute path", xauth);
                 xa = strdup(xauth);
         } else if (spec->home && asprintf(&xa, "%s/.Xauthority", spec->home) < 0)
                 xa = NULL;
@@ -362,8 +363,8 @@ static int add_x11(const struct policy *p, struct sandbox_spec *spec, struct run
         } else
                 r = fd;
         if (r < 0)
-                return sb_error_set(e, r, "X11=yes: cannot read the X cookies in %s (XAUTHORITY): %m",
-                                    xa);
+                return sb_error_set(
+                    e, r, "X11=yes: cannot read the X cookies in %s (XAUTHORITY): %m", xa);
         r = filter_xauth((const unsigned char *)data, size, disp, &cookies, &n_cookies);
         if (r == -EBADMSG)
                 return sb_error_set(e, r, "X11=yes: %s (XAUTHORITY) is not an Xauthority file", xa);
@@ -415,10 +416,11 @@ static int add_audio(const struct policy *p, struct sandbox_spec *spec, const ch
                 found++;
         }
         if (!found)
-                return sb_error_set(e, -ENOENT,
-                                    "Audio=yes (%s): neither %s/pulse/native nor %s/pipewire-0 is "
-                                    "a socket (XDG_RUNTIME_DIR); is PulseAudio or PipeWire running?",
-                                    where(p, POLICY_AUDIO, w, sizeof(w)), rt, rt);
+                return sb_error_set(
+                    e, -ENOENT,
+                    "Audio=yes (%s): neither %s/pulse/native nor %s/pipewire-0 is "
+                    "a socket (XDG_RUNTIME_DIR); is PulseAudio or PipeWire running?",
+                    where(p, POLICY_AUDIO, w, sizeof(w)), rt, rt);
         return 0;
 }
 
@@ -437,9 +439,9 @@ static int add_gpu(const struct policy *p, struct sandbox_spec *spec, struct sb_
 
 static int add_fonts(struct sandbox_spec *spec, struct sb_error *e)
 {
-        static const char *const dirs[] = {".fonts", ".local/share/fonts", ".config/fontconfig",
-                                           ".themes", ".icons", ".local/share/icons",
-                                           ".local/share/themes"};
+        static const char *const dirs[] = {
+            ".fonts", ".local/share/fonts", ".config/fontconfig", ".themes",
+            ".icons", ".local/share/icons", ".local/share/themes"};
 
         if (!spec->home)
                 return 0;

@@ -21,7 +21,10 @@ struct run_desktop {
         char *proxy_dir;  /* the 0700 directory holding its socket */
         char *proxy_sock; /* the socket in proxy_dir */
 };
-#define RUN_DESKTOP_INIT {.proxy_sync = -EBADF}
+#define RUN_DESKTOP_INIT                                                                           \
+        {                                                                                          \
+                .proxy_sync = -EBADF                                                               \
+        }
 
 /* Add what eff's [Desktop] keys grant to spec (mounts and environment; the inside home is
  * spec->home, the caller's uid spec->uid), reading the caller's session from the environment:

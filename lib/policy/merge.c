@@ -399,14 +399,12 @@ static const struct policy_path *home_rule(const struct policy *p, const char *d
         return best;
 }
 
-/* Without Home=, the home's data is as reachable as ProtectHome= and the rules on the places
- * homes live say (the user's own home is not known here: the more restrictive of /home and
- * /root counts). */
+/* Without Home=, the home's data is as reachable as ProtectHome= and the rules on /home say
+ * (the user's own home is not known here; /root, the one home outside /home, is left out: the
+ * shipped policy hides it from everyone, which must not hide every user's home). */
 static struct rule home_fallback_rule(const struct policy *p)
 {
-        struct rule h = path_rule(p, "/home"), r = path_rule(p, "/root");
-
-        return r.access < h.access ? r : h;
+        return path_rule(p, "/home");
 }
 
 enum policy_access policy_home_access(const struct policy *p, const char *dir)

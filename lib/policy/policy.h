@@ -49,7 +49,7 @@
  *   Home                                     subdirectories of the home: an entry survives only
  *                                            where the other side grants it (its own Home= entry
  *                                            covering it, or, without Home=, what ProtectHome=
- *                                            and the rules on /home and /root leave), read-only
+ *                                            and the rules on /home leave), read-only
  *                                            over read-write; unset = no subdirectory
  *   DBus                                     none over filter; unset = none
  *   DBusTalk DBusOwn                         intersection (a "NAME.*" entry covers the names
@@ -373,8 +373,8 @@ enum policy_access policy_path_access(const struct policy *p, const char *path,
 
 /* How much of the home subdirectory dir (relative, canonical: no "." "..", no leading or
  * trailing "/") p lets the sandbox see through Home=: the deepest Home= entry covering dir
- * decides when p sets Home=; otherwise what ProtectHome= and the rules on /home and /root
- * leave (a policy that says nothing about homes grants read-write). */
+ * decides when p sets Home=; otherwise what ProtectHome= and the rules on /home leave (a policy
+ * that says nothing about homes grants read-write). */
 enum policy_access policy_home_access(const struct policy *p, const char *dir);
 
 /* ---- load ------------------------------------------------------------------------------------ */
