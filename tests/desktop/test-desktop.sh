@@ -181,7 +181,8 @@ for app in xterm mupdf feh; do
 	check "$app: no network but loopback" "lo" \
 		"$(probe "$app" 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " " | sed "s/ $//"')"
 done
-check_match "firefox-esr: the host's network" "lo .*[a-z]" \
+check "firefox-esr: the host's network" \
+	"$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\n" " ")" \
 	"$(probe firefox-esr 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\n" " "')"
 
 check "xterm: the X socket and the cookie, not the rest of /tmp/.X11-unix" \
@@ -202,8 +203,9 @@ check "mupdf: files outside the granted directories are not there" "absent" \
 	"$(probe mupdf '[ -e ~/secret.txt ] && echo present || echo absent')"
 check "firefox-esr: Downloads is writable" "rw" \
 	"$(probe firefox-esr 'touch ~/Downloads/x 2>/dev/null && rm ~/Downloads/x && echo rw || echo ro')"
-check "-p Home=Downloads:rw cannot widen a read-only grant" "refused" \
-	"$(probe mupdf 'echo ran' -p Home=Downloads:rw | grep -q 'asks for more' && echo refused)"
+check_match "-p Home=Downloads:rw cannot widen a read-only grant" \
+	"Home=Downloads:rw asks for more than the ceiling: read-only under Home=Downloads:ro" \
+	"$(probe mupdf 'echo ran' -p Home=Downloads:rw)"
 
 # Audio: the pulse socket only with Audio=yes, and then a live one.
 check "Audio unset: no pulse socket" "absent" \
@@ -226,6 +228,7 @@ check_match "Audio=yes without a sound server: a clear error" "Audio=yes .*pulse
 # D-Bus: none by default; the filter lets DBusTalk= names through and nothing else.
 check "DBus unset: no bus socket, no address" "absent unset" \
 	"$(probe xterm 'echo $([ -e "$XDG_RUNTIME_DIR/bus" ] && echo present || echo absent) ${DBUS_SESSION_BUS_ADDRESS:-unset}')"
+before_dbus=$(ls "$RT/sandbox" 2>/dev/null)
 # a service on the private bus holding a name the filter allows and one it does not
 cat >"$STAGE/service.py" <<'EOF'
 import sys, subprocess
@@ -305,7 +308,7 @@ check_match "DBus=filter: a call to a name outside the filter is refused" \
 check_match "DBus=filter: a call to the allowed name goes through" \
 	"method return|NoReply|UnknownMethod|Timeout" \
 	"$(run_user "$SBX" run probe-dbus -c "$(ping_name org.sandbox.Allowed)" 2>&1)"
-check "DBus=filter: the proxy and its socket are gone afterwards" "" \
+check "DBus=filter: the proxy and its socket are gone afterwards" "$before_dbus" \
 	"$(ls "$RT/sandbox" 2>/dev/null)"
 # Without xdg-dbus-proxy (hidden in a private mount namespace): a refusal, not the raw bus.
 check_match "DBus=filter without xdg-dbus-proxy: refused, naming the package" \
@@ -344,9 +347,9 @@ if command -v weston >/dev/null && command -v weston-simple-shm >/dev/null; then
 		check "Wayland=yes: a Wayland client connects and draws" "124" \
 			"$(run_user WAYLAND_DISPLAY=wayland-sbx "$SBX" run probe-wayland \
 				-c 'timeout 3 weston-simple-shm >/dev/null 2>&1; echo $?' 2>&1)"
-		check "Wayland=no: no compositor socket, and the client cannot connect" "absent 1" \
+		check "Wayland=no: no compositor socket, and the client cannot connect" "absent failed" \
 			"$(run_user WAYLAND_DISPLAY=wayland-sbx "$SBX" run -p Wayland=no probe-wayland \
-				-c 'echo $([ -e "$XDG_RUNTIME_DIR/wayland-sbx" ] && echo present || echo absent) $(WAYLAND_DISPLAY=wayland-sbx timeout 3 weston-simple-shm >/dev/null 2>&1; echo $?)' 2>&1)"
+				-c 'echo $([ -e "$XDG_RUNTIME_DIR/wayland-sbx" ] && echo present || echo absent) $(WAYLAND_DISPLAY=wayland-sbx timeout 3 weston-simple-shm >/dev/null 2>&1; [ $? = 124 ] && echo connected || echo failed)' 2>&1)"
 	elif [[ "${SANDBOX_TESTS_MUST_WORK:-0}" == 1 ]]; then
 		not_ok "weston's headless backend starts"
 		diag "$(tail -n 5 "$STAGE/weston.log")"
