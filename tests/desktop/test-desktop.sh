@@ -15,6 +15,8 @@ for t in Xvfb xdotool xwininfo xwd xauth mcookie dbus-daemon dbus-send xdg-dbus-
 	command -v "$t" >/dev/null || skip_all "$t is missing (scripts/deps.sh --test installs it)"
 done
 SRC=$2
+# A user of its own: other suites install /etc/sandbox/policy.d files matching theirs.
+TEST_USER=sandbox-desktop
 stage "$1"
 SBX=$STAGE/sandbox
 setup_user
@@ -29,6 +31,7 @@ for n in $(seq 87 120); do
 done
 [[ -n "$D" ]] || skip_all "no free X display number"
 XA=$STAGE/user/Xauthority
+install -m 0600 -o "$TEST_USER" -g "$TEST_USER" /dev/null "$XA"
 as_user xauth -q -f "$XA" add ":$D" . "$(mcookie)"
 pids=()
 cleanup() {
@@ -130,7 +133,9 @@ EOF
 
 # start APP ARGS...: the launcher's pid in $app_pid; wait_window CLASS SECONDS: the window id
 start_app() {
-	run_user "$SBX" run "$@" >"$STAGE/app.log" 2>&1 &
+	# the subshell execs the launcher: $! is its pid, and SIGTERM reaches it (it forwards the
+	# signal into the sandbox and cleans up after it)
+	(as_user_exec env "${sess_env[@]}" "$SBX" run "$@") >"$STAGE/app.log" 2>&1 &
 	app_pid=$!
 	pids+=("$app_pid")
 }
@@ -170,6 +175,8 @@ gui_app xterm XTerm 30 2
 gui_app mupdf MuPDF 30 3 "$TEST_HOME/Documents/test.pdf"
 gui_app feh feh 30 10 "$TEST_HOME/Pictures/test.ppm"
 gui_app firefox-esr firefox-esr 120 3 --no-remote about:blank
+check "the launcher removed its private directories (the X cookie copies)" "" \
+	"$(ls "$RT/sandbox" 2>/dev/null)"
 
 # --- the confinement from inside, through the same keys ---
 probe() { # PROFILE SCRIPT [EXTRA OPTIONS...]
