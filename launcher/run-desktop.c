@@ -610,6 +610,24 @@ int run_desktop_apply(const struct policy *eff, struct sandbox_spec *spec, struc
         if (!any_grant(eff))
                 return 0; /* no runtime directory, no display, no bus */
 
+        /* A bus on an abstract socket is reachable from any sandbox that shares the host's
+         * network namespace, around the filter and around DBus=none alike: refuse rather than
+         * pretend. (dbus-launch makes such buses; systemd's user bus is a path.) */
+        {
+                const char *a = getenv("DBUS_SESSION_BUS_ADDRESS");
+                char w[512];
+
+                if (spec->net == NET_HOST && a && strstr(a, "abstract="))
+                        return sb_error_set(
+                            e, -EPERM,
+                            "the session bus (DBUS_SESSION_BUS_ADDRESS=%s) is an abstract socket, "
+                            "which this sandbox reaches through the host's network namespace "
+                            "whatever DBus= says (%s); use PrivateNetwork=yes or a bus on a path",
+                            a,
+                            policy_is_set(eff, POLICY_DBUS) ? where(eff, POLICY_DBUS, w, sizeof(w))
+                                                            : "DBus= unset: none");
+        }
+
         /* A private, empty runtime directory at the usual place inside. */
         if (asprintf(&rt_in, "/run/user/%u", (unsigned)spec->uid) < 0)
                 return -ENOMEM;

@@ -326,6 +326,11 @@ check_match "DBus=filter without xdg-dbus-proxy: refused, naming the package" \
 		env -i PATH=/usr/bin:/bin HOME="$TEST_HOME" "${sess_env[@]}" \
 		"$SBX" run probe-dbus -c 'echo ran' 2>&1)"
 
+check_match "an abstract bus with the host's network: refused" \
+	"abstract socket, which this sandbox reaches through the host's network" \
+	"$(run_user DBUS_SESSION_BUS_ADDRESS=unix:abstract=/tmp/dbus-test "$SBX" run probe-firefox-esr \
+		-c 'echo ran' 2>&1)"
+
 # The ceiling: an admin policy with Audio=no refuses a profile asking for it.
 tree=$STAGE/user/tree
 install -d -o "$TEST_USER" -g "$TEST_USER" -m 0755 "$tree" "$tree/policy.d" "$tree/apps"
