@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -587,10 +588,12 @@ static int start_proxy(const struct policy *p, struct sandbox_spec *spec, struct
                 struct pollfd pfd = {.fd = rd, .events = POLLIN};
                 r = poll(&pfd, 1, PROXY_READY_MS);
         }
-        if (r <= 0 || read(rd, &b, 1) != 1)
+        if (r <= 0 || read(rd, &b, 1) != 1) {
+                (void)kill(pid, SIGTERM); /* hung or failed: run_desktop_done() reaps it */
                 return sb_error_set(e, -EIO,
                                     "DBus=filter (%s): xdg-dbus-proxy did not start (bus %s)",
                                     where(p, POLICY_DBUS, w, sizeof(w)), addr);
+        }
         d->proxy_sync = TAKE_FD(rd);
 
         if (asprintf(&dest, "%s/bus", rt_in) < 0 || asprintf(&env_addr, "unix:path=%s", dest) < 0)

@@ -42,13 +42,14 @@ cleanup() {
 }
 trap cleanup EXIT
 # -nolisten local: no abstract socket, so the path socket is the only way to the display
-as_user Xvfb ":$D" -auth "$XA" -nolisten tcp -nolisten local -screen 0 1024x768x24 \
+# (background subshells that exec: $! is the server itself, so cleanup() can stop it)
+(as_user_exec Xvfb ":$D" -auth "$XA" -nolisten tcp -nolisten local -screen 0 1024x768x24) \
 	>"$STAGE/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do [[ -S /tmp/.X11-unix/X$D ]] && break; sleep 0.1; done
 [[ -S /tmp/.X11-unix/X$D ]] || skip_all "Xvfb did not start: $(cat "$STAGE/xvfb.log")"
 
-as_user dbus-daemon --session --nofork --nopidfile --address="unix:path=$RT/bus" \
+(as_user_exec dbus-daemon --session --nofork --nopidfile --address="unix:path=$RT/bus") \
 	>"$STAGE/dbus.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do [[ -S $RT/bus ]] && break; sleep 0.1; done
@@ -56,9 +57,9 @@ for _ in $(seq 100); do [[ -S $RT/bus ]] && break; sleep 0.1; done
 
 # A listening socket where PulseAudio's would be: what Audio=yes binds.
 install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" "$RT/pulse"
-as_user python3 -c 'import socket,sys,time
+(as_user_exec python3 -c 'import socket,sys,time
 s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(100000)' \
-	"$RT/pulse/native" &
+	"$RT/pulse/native") &
 pids+=($!)
 for _ in $(seq 50); do [[ -S $RT/pulse/native ]] && break; sleep 0.1; done
 
@@ -279,7 +280,8 @@ sys.stdout.flush()
 while s.recv(65536):
     pass
 EOF
-run_user python3 "$STAGE/service.py" org.sandbox.Allowed org.sandbox.Denied >"$STAGE/svc.out" 2>&1 &
+(as_user_exec env "${sess_env[@]}" python3 "$STAGE/service.py" org.sandbox.Allowed \
+	org.sandbox.Denied) >"$STAGE/svc.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do grep -q ready "$STAGE/svc.out" 2>/dev/null && break; sleep 0.1; done
 sleep 0.3
@@ -347,8 +349,8 @@ check_match "a ceiling of Home=Downloads:ro refuses Downloads:rw" \
 
 # --- Wayland: weston's headless backend and a client through Wayland=yes ---
 if command -v weston >/dev/null && command -v weston-simple-shm >/dev/null; then
-	as_user env XDG_RUNTIME_DIR="$RT" weston --backend=headless-backend.so --socket=wayland-sbx \
-		--idle-time=0 >"$STAGE/weston.log" 2>&1 &
+	(as_user_exec env XDG_RUNTIME_DIR="$RT" weston --backend=headless-backend.so \
+		--socket=wayland-sbx --idle-time=0) >"$STAGE/weston.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do [[ -S $RT/wayland-sbx ]] && break; sleep 0.1; done
 	if [[ -S $RT/wayland-sbx ]]; then
