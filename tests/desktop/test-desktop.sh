@@ -215,6 +215,30 @@ check_match "-p Home=Downloads:rw cannot widen a read-only grant" \
 	"Home=Downloads:rw asks for more than the ceiling: read-only under Home=Downloads:ro" \
 	"$(probe mupdf 'echo ran' -p Home=Downloads:rw)"
 
+# Bad sessions and bad grants: clear errors, no run.
+check_match "X11=yes with a TCP display: refused" "DISPLAY=localhost:5 is not a local display" \
+	"$(run_user DISPLAY=localhost:5 "$SBX" run probe-xterm -c 'echo ran' 2>&1)"
+check_match "X11=yes without an X server: the key, the socket and the variable" \
+	"X11=yes .*probe-xterm.profile:[0-9]+.*no socket at /tmp/.X11-unix/X4711 \(from DISPLAY\)" \
+	"$(run_user DISPLAY=:4711 "$SBX" run probe-xterm -c 'echo ran' 2>&1)"
+ln -sfn /etc "$TEST_HOME/Music"
+printf '[App]\nExec=/bin/sh\n[Desktop]\nHome=Music\n' >"$APPS/probe-link.profile"
+chown "$TEST_USER": "$APPS/probe-link.profile"
+check_match "Home= naming a symbolic link: refused" "is a symbolic link" \
+	"$(run_user "$SBX" run probe-link -c 'ls ~/Music' 2>&1)"
+rm -f "$TEST_HOME/Music"
+printf '[App]\nExec=/bin/sh\n[Desktop]\nGPU=yes\n' >"$APPS/probe-gpu.profile"
+chown "$TEST_USER": "$APPS/probe-gpu.profile"
+if [[ -d /dev/dri ]]; then
+	check "GPU=yes: /dev/dri is there" "$(ls /dev/dri | tr '\n' ' ')" \
+		"$(run_user "$SBX" run probe-gpu -c 'ls /dev/dri | tr "\n" " "' 2>&1)"
+else
+	check_match "GPU=yes without /dev/dri: a clear error" "GPU=yes .*this machine has no /dev/dri" \
+		"$(run_user "$SBX" run probe-gpu -c 'echo ran' 2>&1)"
+fi
+check "GPU unset: no /dev/dri" "absent" \
+	"$(probe xterm '[ -e /dev/dri ] && echo present || echo absent')"
+
 # Audio: the pulse socket only with Audio=yes, and then a live one.
 check "Audio unset: no pulse socket" "absent" \
 	"$(probe xterm '[ -e "$XDG_RUNTIME_DIR/pulse/native" ] && echo present || echo absent')"
@@ -361,6 +385,9 @@ if command -v weston >/dev/null && command -v weston-simple-shm >/dev/null; then
 		check "Wayland=yes: a Wayland client connects and draws" "124" \
 			"$(run_user WAYLAND_DISPLAY=wayland-sbx "$SBX" run probe-wayland \
 				-c 'timeout 3 weston-simple-shm >/dev/null 2>&1; echo $?' 2>&1)"
+		check_match "Wayland=yes without WAYLAND_DISPLAY: a clear error" \
+			"Wayland=yes .*WAYLAND_DISPLAY is not set" \
+			"$(run_user "$SBX" run probe-wayland -c 'echo ran' 2>&1)"
 		check "Wayland=no: no compositor socket, and the client cannot connect" "absent failed" \
 			"$(run_user WAYLAND_DISPLAY=wayland-sbx "$SBX" run -p Wayland=no probe-wayland \
 				-c 'echo $([ -e "$XDG_RUNTIME_DIR/wayland-sbx" ] && echo present || echo absent) $(WAYLAND_DISPLAY=wayland-sbx timeout 3 weston-simple-shm >/dev/null 2>&1; [ $? = 124 ] && echo connected || echo failed)' 2>&1)"
