@@ -11,11 +11,13 @@
  * DBus=filter: the raw session bus is never bound. xdg-dbus-proxy runs outside the sandbox with
  * --filter and one --talk=/--own= per name; only its socket is bound. Without the proxy the run
  * is refused: a missing filter must not turn into the unfiltered bus, nor silently into none. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,8 +278,45 @@ static int filter_xauth(const unsigned char *in, size_t n, unsigned disp, char *
         return 0;
 }
 
+/* Remove what a launcher killed before its cleanup left behind: run-PID-* directories whose
+ * launcher is gone. Only our own directory is searched, only the two names we create are
+ * unlinked, and a live (or reused) PID keeps its directory. */
+static void sweep_stale(const char *base)
+{
+        _cleanup_close_ int dfd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *dir;
+        struct dirent *de;
+
+        if (dfd < 0)
+                return;
+        dir = fdopendir(fcntl(dfd, F_DUPFD_CLOEXEC, 3));
+        if (!dir)
+                return;
+        while ((de = readdir(dir))) {
+                unsigned long pid;
+                char *end;
+                int sub;
+
+                if (strncmp(de->d_name, "run-", 4) != 0)
+                        continue;
+                errno = 0;
+                pid = strtoul(de->d_name + 4, &end, 10);
+                if (errno || end == de->d_name + 4 || *end != '-' || pid == 0 || pid > INT32_MAX ||
+                    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+                        continue;
+                sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0)
+                        continue;
+                (void)unlinkat(sub, "bus", 0);
+                (void)unlinkat(sub, "Xauthority", 0);
+                safe_close(sub);
+                (void)unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+        }
+        closedir(dir);
+}
+
 /* The private directory for what the launcher makes for this run (the proxy's socket, the
- * Xauthority copy): $XDG_RUNTIME_DIR/sandbox/run-XXXXXX, 0700, or under /tmp without one. */
+ * Xauthority copy): $XDG_RUNTIME_DIR/sandbox/run-PID-XXXXXX, 0700, or under /tmp without one. */
 static int private_dir(struct run_desktop *d, struct sb_error *e)
 {
         const char *rt = secure_getenv("XDG_RUNTIME_DIR");
@@ -297,9 +336,10 @@ static int private_dir(struct run_desktop *d, struct sb_error *e)
                                             "%s is not a directory of ours with mode 0700; "
                                             "refusing to put sockets there",
                                             base);
-                if (asprintf(&t, "%s/run-XXXXXX", base) < 0)
+                sweep_stale(base);
+                if (asprintf(&t, "%s/run-%d-XXXXXX", base, (int)getpid()) < 0)
                         return -ENOMEM;
-        } else if (!(t = strdup("/tmp/sandbox-run-XXXXXX")))
+        } else if (asprintf(&t, "/tmp/sandbox-run-%d-XXXXXX", (int)getpid()) < 0)
                 return -ENOMEM;
         if (!mkdtemp(t)) /* mode 0700 */
                 return sb_error_set(e, -errno, "cannot create a private directory %s: %m", t);

@@ -178,6 +178,17 @@ gui_app feh feh 30 10 "$TEST_HOME/Pictures/test.ppm"
 gui_app firefox-esr firefox-esr 120 3 --no-remote about:blank
 check "the launcher removed its private directories (the X cookie copies)" "" \
 	"$(ls "$RT/sandbox" 2>/dev/null)"
+# What a SIGKILLed launcher leaves is swept by the next one: a dead PID's directory goes, a live
+# PID's stays.
+dead=999999
+while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" "$RT/sandbox/run-$dead-stale" \
+	"$RT/sandbox/run-${pids[0]}-live"
+install -m 0600 -o "$TEST_USER" -g "$TEST_USER" /dev/null "$RT/sandbox/run-$dead-stale/Xauthority"
+run_user "$SBX" run probe-xterm -c true >/dev/null 2>&1
+check "a dead launcher's directory is swept, a live one's kept" "run-${pids[0]}-live" \
+	"$(ls "$RT/sandbox" 2>/dev/null)"
+rmdir "$RT/sandbox/run-${pids[0]}-live"
 
 # --- the confinement from inside, through the same keys ---
 probe() { # PROFILE SCRIPT [EXTRA OPTIONS...]
