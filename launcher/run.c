@@ -25,6 +25,7 @@
 #include "run-image.h"
 #endif
 #include "run-instance.h"
+#include "run-desktop.h"
 #include "run-policy.h"
 #include "strv.h"
 #include "verbs.h"
@@ -64,6 +65,8 @@ static void run_help(void)
             "  --image-env ENV       AllowedEnvironments= for --image (repeatable)\n"
             "  --image-key KEY       TrustedKeys= for --image (repeatable)\n"
             "  --image-max-age TIME  MaxSignatureAge= for --image (e.g. 30d)\n"
+            "  -p, --property KEY=VALUE  a policy key of sandbox.policy(5), e.g. -p X11=no; may\n"
+            "                        only tighten the profiles and the administrator's policy\n"
             "  --no-profile          run COMMAND as it is even if an app profile has its name\n"
             "  --name NAME           the name for sandbox ps/enter/stop (default: APP or the\n"
             "                        command's base name and a short random id)\n"
@@ -195,6 +198,7 @@ static const struct option options[] = {
     {"tasks-max", required_argument, NULL, OPT_TASKS_MAX},
     {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
     {"name", required_argument, NULL, OPT_NAME},
+    {"property", required_argument, NULL, 'p'},
     {"help", no_argument, NULL, 'h'},
     {},
 };
@@ -269,7 +273,7 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
                 return EXIT_LAUNCHER_ERROR + 1;
         opterr = 0;
         optind = 1;
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+hp:", options, NULL)) >= 0) {
                 const char *key = option_key(c);
 
                 if (key) {
@@ -317,6 +321,16 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
                                 return bad_usage("--cap-add %s: unknown capability", optarg) + 1;
                         spec->keep_caps |= UINT64_C(1) << r;
                         break;
+                case 'p': {
+                        /* any [Resources] [Sandbox] [Desktop] key, e.g. -p X11=no */
+                        struct sb_error pe = {};
+                        if (policy_parse_assignment(a->flags, optarg, "command line",
+                                                    (unsigned)(optind - 1), &pe) < 0) {
+                                log_error("run: %s; see 'sandbox run --help'", pe.msg);
+                                return EXIT_LAUNCHER_ERROR + 1;
+                        }
+                        break;
+                }
                 case OPT_ENV:
                         if (strv_extend(&a->env_args, optarg) < 0)
                                 return EXIT_LAUNCHER_ERROR + 1;
@@ -434,6 +448,7 @@ int verb_run(int argc, char **argv)
         _cleanup_(sandbox_spec_done) struct sandbox_spec spec = {.net = NET_NONE};
         _cleanup_(run_args_done) struct run_args args = {};
         _cleanup_(run_policy_done) struct run_policy rp = {};
+        _cleanup_(run_desktop_done) struct run_desktop desktop = RUN_DESKTOP_INIT;
         _cleanup_strv_free_ char **groups = NULL;
         _cleanup_free_ char *user_dir = NULL;
         _cleanup_scope_free_ struct scope *scope = NULL;
@@ -520,6 +535,12 @@ int verb_run(int argc, char **argv)
         r = apply_env_args(&spec, rp.effective, args.env_args);
         if (r < 0)
                 return EXIT_LAUNCHER_ERROR;
+        /* [Desktop] last: its variables (DISPLAY, DBUS_SESSION_BUS_ADDRESS...) describe the
+         * sockets it binds, and --env may not point them elsewhere. It may start the D-Bus
+         * proxy, which lives until the sandbox is gone (run_desktop_done()). */
+        r = run_desktop_apply(rp.effective, &spec, &desktop, &e);
+        if (r < 0)
+                return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
         if (!args.image && build_argv(&spec, &rp, app, argv + optind) < 0)
                 return log_error_errno(-ENOMEM, "run: %m"), EXIT_LAUNCHER_ERROR;
 

@@ -9,10 +9,15 @@ build_pkgs=(gcc meson ninja-build pkg-config libseccomp-dev libcap-dev libcap-ng
 # What the tests drive: uidmap (newuidmap), util-linux/bsdutils (unshare, setpriv, script),
 # iproute2 (ip), procps (pgrep), passwd (useradd), clang-format (style check), openssh
 # (a real sshd and client for the PAM tests), binutils (nm), libpam-runtime (pam-auth-update),
-# umoci, skopeo, minisign, busybox-static, zstd (real OCI images and signatures).
+# umoci, skopeo, minisign, busybox-static, zstd (real OCI images and signatures); for the desktop
+# suite: xvfb, xauth, xdotool, x11-utils (xwininfo, xdpyinfo), x11-apps (xwd), weston (headless
+# compositor and weston-simple-shm), dbus-daemon and dbus-bin (a private bus, dbus-send),
+# xdg-dbus-proxy, and the apps of the shipped profiles: xterm, mupdf, feh, firefox-esr.
 test_pkgs=(uidmap util-linux bsdutils iproute2 procps passwd clang-format python3
 	openssh-server openssh-client binutils libpam-modules libpam-runtime
-	umoci skopeo minisign busybox-static zstd desktop-file-utils)
+	umoci skopeo minisign busybox-static zstd desktop-file-utils
+	xvfb xauth xdotool x11-utils x11-apps weston dbus-daemon dbus-bin xdg-dbus-proxy
+	xterm mupdf feh firefox-esr)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == --test ]] && want+=("${test_pkgs[@]}")

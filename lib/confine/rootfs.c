@@ -380,7 +380,10 @@ static int setup_user_mounts(const struct sandbox_spec *spec, int root_fd, struc
                         r = bind_mount_fd(m->source_fd, root_fd, m->dest, RO_ATTRS, e);
                         break;
                 case MOUNT_BIND:
-                        r = bind_mount_fd(m->source_fd, root_fd, m->dest, TMP_ATTRS, e);
+                        r = bind_mount_fd(m->source_fd, root_fd, m->dest,
+                                          m->allow_devices ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC
+                                                           : TMP_ATTRS,
+                                          e);
                         break;
                 default:
                         r = sb_error_set(e, -EINVAL, "unknown mount kind for %s", m->dest);

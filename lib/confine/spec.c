@@ -106,7 +106,8 @@ int sandbox_spec_open_sources(struct sandbox_spec *s, struct sb_error *e)
                         return sb_error_set(e, r, "%s %s: %m", mount_kind_option(m->kind),
                                             m->source);
                 }
-                if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+                if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
+                    !(m->allow_socket && S_ISSOCK(st.st_mode))) {
                         safe_close(fd);
                         return sb_error_set(e, -EINVAL,
                                             "%s %s: only directories and regular files can be "

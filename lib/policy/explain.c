@@ -142,6 +142,15 @@ static int write_path(FILE *f, const struct policy_path *x, bool bind)
         return policy_write_word(f, s);
 }
 
+static int write_home(FILE *f, const struct policy_path *x)
+{
+        _cleanup_free_ char *s = NULL;
+
+        if (asprintf(&s, "%s:%s", x->path, x->read_only ? "ro" : "rw") < 0)
+                return -ENOMEM;
+        return policy_write_word(f, s);
+}
+
 static int write_env(FILE *f, const struct policy_env *x)
 {
         _cleanup_free_ char *s = NULL;
@@ -236,6 +245,24 @@ static int write_value(FILE *f, const struct policy *p, enum policy_key key, ssi
                 return put(f, policy_rollback_to_string(*(const enum policy_rollback *)v));
         case VT_DURATION:
                 return policy_write_duration(f, *(const uint64_t *)v);
+        case VT_BUS_NAMES:
+                return write_words(f, *(char *const *const *)v, wrap_key);
+        case VT_GRANT:
+                return put(f, *(const bool *)v ? "yes" : "no");
+        case VT_DBUS:
+                return put(f, policy_dbus_to_string(*(const enum policy_dbus *)v));
+        case VT_HOME: {
+                const struct policy_path_list *l = v;
+                for (size_t i = 0; r >= 0 && i < l->n; i++) {
+                        if (index >= 0 && (size_t)index != i)
+                                continue;
+                        if (index < 0 && i > 0)
+                                r = put(f, " ");
+                        if (r >= 0)
+                                r = write_home(f, &l->items[i]);
+                }
+                return r;
+        }
         case VT_EXEC:
                 return write_words(f, *(char *const *const *)v, NULL); /* not a list */
         case VT_STRING:
@@ -369,7 +396,8 @@ static int write_key_text(FILE *f, const struct policy *p, enum policy_key k)
         const struct policy_key_info *ki = &policy_keys[k];
         int r = 0;
 
-        if (ki->type == VT_PATHS || ki->type == VT_BINDS) {
+        if (ki->type == VT_PATHS || ki->type == VT_BINDS ||
+            (ki->type == VT_HOME && p->home.n > 0)) {
                 const struct policy_path_list *l = policy_field_const(p, k);
                 for (size_t i = 0; r >= 0 && i < l->n; i++)
                         r = write_setting(f, p, k, (ssize_t)i, &l->items[i].origin);
@@ -395,7 +423,8 @@ static int write_key_text(FILE *f, const struct policy *p, enum policy_key k)
 int policy_write_text(const struct policy *p, FILE *f)
 {
         static const enum policy_section order[] = {SECTION_MATCH, SECTION_APP, SECTION_RESOURCES,
-                                                    SECTION_SANDBOX, SECTION_IMAGES};
+                                                    SECTION_SANDBOX, SECTION_IMAGES,
+                                                    SECTION_DESKTOP};
         int r;
 
         if (p->source)
@@ -554,6 +583,25 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                 return json_text_value(f, p, k);
         case VT_DURATION: /* seconds, a number for programs */
                 return fprintf(f, "%" PRIu64, *(const uint64_t *)v) < 0 ? -EIO : 0;
+        case VT_BUS_NAMES:
+                return json_strv(f, *(char *const *const *)v);
+        case VT_GRANT:
+                return put(f, *(const bool *)v ? "true" : "false");
+        case VT_DBUS:
+                return json_text_value(f, p, k);
+        case VT_HOME: {
+                const struct policy_path_list *l = v;
+                if (put(f, "[") < 0)
+                        return -EIO;
+                for (size_t i = 0; i < l->n; i++)
+                        if ((i > 0 && put(f, ", ") < 0) || put(f, "{\"path\": ") < 0 ||
+                            json_string(f, l->items[i].path) < 0 ||
+                            fprintf(f, ", \"read_only\": %s",
+                                    l->items[i].read_only ? "true" : "false") < 0 ||
+                            json_origin(f, &l->items[i].origin) < 0 || put(f, "}") < 0)
+                                return -EIO;
+                return put(f, "]");
+        }
         case VT_STRING:
                 return json_string(f, *(char *const *)v);
         case VT_MEMORY:

@@ -372,6 +372,142 @@ static int stack_binds(struct policy *r, const struct policy *a, const struct po
         return 0;
 }
 
+/* ---- [Desktop] ---- */
+
+static int take(struct policy *r, const struct policy *a, const struct policy *b, enum policy_key k,
+                bool pick_b);
+static void origin_of(struct policy *r, const struct policy *a, const struct policy *b,
+                      enum policy_key k, bool equals_a);
+
+/* Is dir (relative, canonical) equal to parent or below it? */
+static bool home_dir_covers(const char *parent, const char *dir)
+{
+        size_t n = strlen(parent);
+
+        return strncmp(parent, dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+}
+
+/* The Home= entry deciding dir (the deepest covering one), or NULL. */
+static const struct policy_path *home_rule(const struct policy *p, const char *dir)
+{
+        const struct policy_path *best = NULL;
+
+        for (size_t i = 0; i < p->home.n; i++)
+                if (home_dir_covers(p->home.items[i].path, dir) &&
+                    (!best || strlen(p->home.items[i].path) > strlen(best->path)))
+                        best = &p->home.items[i];
+        return best;
+}
+
+/* Without Home=, the home's data is as reachable as ProtectHome= and the rules on /home say
+ * (the user's own home is not known here; /root, the one home outside /home, is left out: the
+ * shipped policy hides it from everyone, which must not hide every user's home). */
+static struct rule home_fallback_rule(const struct policy *p)
+{
+        return path_rule(p, "/home");
+}
+
+enum policy_access policy_home_access(const struct policy *p, const char *dir)
+{
+        const struct policy_path *x;
+
+        if (!policy_is_set(p, POLICY_HOME))
+                return home_fallback_rule(p).access;
+        x = home_rule(p, dir);
+        if (!x)
+                return POLICY_ACCESS_NONE;
+        return x->read_only ? POLICY_ACCESS_READ_ONLY : POLICY_ACCESS_READ_WRITE;
+}
+
+/* Entries of from's Home= that other grants, read-only where other grants only that. */
+static int add_home(struct policy_path_list *l, const struct policy *from,
+                    const struct policy *other)
+{
+        for (size_t i = 0; i < from->home.n; i++) {
+                struct policy_path x = from->home.items[i];
+                enum policy_access g = policy_home_access(other, x.path);
+                ssize_t j;
+                int q;
+
+                if (g == POLICY_ACCESS_NONE)
+                        continue;
+                x.read_only = x.read_only || g == POLICY_ACCESS_READ_ONLY;
+                j = policy_path_list_find(l, &x, false);
+                if (j >= 0) {
+                        l->items[j].read_only = l->items[j].read_only || x.read_only;
+                        continue;
+                }
+                q = policy_path_list_append(l, &x);
+                if (q < 0)
+                        return q;
+        }
+        return 0;
+}
+
+static int stack_home(struct policy *r, const struct policy *a, const struct policy *b)
+{
+        const enum policy_key k = POLICY_HOME;
+        int q;
+
+        policy_key_reset(r, k);
+        if (!policy_is_set(a, k) && !policy_is_set(b, k))
+                return 0;
+        q = add_home(&r->home, a, b);
+        if (q >= 0)
+                q = add_home(&r->home, b, a);
+        if (q < 0)
+                return q;
+        /* set even when empty: "no subdirectory" is a value */
+        if (r->home.n > 0)
+                policy_origin_set(&r->origin[k], &r->home.items[0].origin);
+        else
+                policy_origin_set(&r->origin[k],
+                                  policy_is_set(b, k) ? &b->origin[k] : &a->origin[k]);
+        return 0;
+}
+
+/* Is name covered by an entry of the set l? */
+static bool bus_names_cover(char *const *l, const char *name)
+{
+        for (size_t i = 0; l && l[i]; i++)
+                if (policy_bus_name_covers(l[i], name))
+                        return true;
+        return false;
+}
+
+/* Both set: the names each side grants that the other covers too. */
+static int stack_bus_names(struct policy *r, const struct policy *a, const struct policy *b,
+                           enum policy_key k)
+{
+        char *const *x = *(char *const *const *)policy_field_const(a, k);
+        char *const *y = *(char *const *const *)policy_field_const(b, k);
+        _cleanup_free_ char **pick = NULL;
+        char **set = NULL;
+        size_t n = 0, n_set = 0;
+        int q;
+
+        if (!policy_is_set(a, k) || !policy_is_set(b, k))
+                return take(r, a, b, k, false);
+        pick = calloc(strv_length((char **)x) + strv_length((char **)y) + 1, sizeof(char *));
+        if (!pick)
+                return -ENOMEM;
+        for (size_t i = 0; x && x[i]; i++)
+                if (bus_names_cover(y, x[i]))
+                        pick[n++] = x[i];
+        for (size_t i = 0; y && y[i]; i++)
+                if (bus_names_cover(x, y[i]))
+                        pick[n++] = y[i];
+        q = policy_names_to_set(pick, n, &set, &n_set);
+        if (q < 0)
+                return q;
+        policy_key_reset(r, k);
+        if (n_set == 0)
+                set = strv_free(set); /* the empty set is NULL, as the parser leaves it */
+        *(char ***)policy_field(r, k) = set;
+        origin_of(r, a, b, k, n_set == strv_length((char **)x));
+        return 0;
+}
+
 /* Pick the value of k from a or b: b when pick_b, else a; a key only one side sets comes from
  * that side. */
 static int take(struct policy *r, const struct policy *a, const struct policy *b, enum policy_key k,
@@ -499,6 +635,15 @@ static int stack_key(struct policy *r, const struct policy *a, const struct poli
                 return take(r, a, b, k, *(const uint64_t *)y < *(const uint64_t *)x);
         case VT_BOOL:
                 return take(r, a, b, k, *(const bool *)y && !*(const bool *)x);
+        case VT_GRANT: /* a grant: "no" is the restrictive value */
+                return take(r, a, b, k, !*(const bool *)y && *(const bool *)x);
+        case VT_DBUS:
+                return take(r, a, b, k,
+                            *(const enum policy_dbus *)y < *(const enum policy_dbus *)x);
+        case VT_BUS_NAMES:
+                return stack_bus_names(r, a, b, k);
+        case VT_HOME:
+                return 0; /* stack_home() */
         case VT_PROTECT_SYSTEM:
                 return take(r, a, b, k,
                             *(const enum protect_system *)y > *(const enum protect_system *)x);
@@ -569,6 +714,9 @@ int policy_stack(const struct policy *a, const struct policy *b, const struct po
         if (q < 0)
                 return q;
         q = stack_binds(r, a, b);
+        if (q < 0)
+                return q;
+        q = stack_home(r, a, b);
         if (q < 0)
                 return q;
         /* ambient capabilities can't exceed the bounding set */
@@ -757,6 +905,66 @@ static int check_env(const struct policy *c, const struct policy *l, struct sb_e
         return 0;
 }
 
+static int check_bus_names(const struct policy *c, const struct policy *l, enum policy_key k,
+                           struct sb_error *e)
+{
+        char *const *x = *(char *const *const *)policy_field_const(c, k);
+        char *const *y = *(char *const *const *)policy_field_const(l, k);
+        _cleanup_free_ char *why = NULL;
+
+        if (!policy_is_set(c, k))
+                return 0; /* no opinion: any name */
+        for (size_t i = 0; y && y[i]; i++) {
+                if (bus_names_cover(x, y[i]))
+                        continue;
+                if (asprintf(&why, "%s is not in", y[i]) < 0)
+                        return -ENOMEM;
+                return refuse_values(e, c, l, k, why);
+        }
+        return 0;
+}
+
+static int check_home(const struct policy *c, const struct policy *l, struct sb_error *e)
+{
+        for (size_t i = 0; i < l->home.n; i++) {
+                const struct policy_path *x = &l->home.items[i];
+                enum policy_access need =
+                    x->read_only ? POLICY_ACCESS_READ_ONLY : POLICY_ACCESS_READ_WRITE;
+                _cleanup_free_ char *what = NULL, *cv = NULL;
+                const struct policy_path *cx;
+                struct rule fb;
+
+                if (policy_home_access(c, x->path) >= need)
+                        continue;
+                if (asprintf(&what, "%s:%s", x->path, x->read_only ? "ro" : "rw") < 0)
+                        return -ENOMEM;
+                if (policy_is_set(c, POLICY_HOME)) {
+                        cx = home_rule(c, x->path);
+                        if (!cx)
+                                return refuse(e, &x->origin, POLICY_HOME, what,
+                                              "no entry covers it in", POLICY_HOME,
+                                              c->home.n ? "(other directories)" : "(empty)",
+                                              &c->origin[POLICY_HOME]);
+                        if (asprintf(&cv, "%s:ro", cx->path) < 0)
+                                return -ENOMEM;
+                        return refuse(e, &x->origin, POLICY_HOME, what, "read-only under",
+                                      POLICY_HOME, cv, &cx->origin);
+                }
+                fb = home_fallback_rule(c);
+                if (policy_keys[fb.key].type == VT_PATHS)
+                        cv = strdup(fb.path);
+                else
+                        cv = policy_format_value(c, fb.key);
+                if (!cv)
+                        return -ENOMEM;
+                return refuse(e, &x->origin, POLICY_HOME, what,
+                              fb.access == POLICY_ACCESS_NONE ? "homes are inaccessible under"
+                                                              : "homes are read-only under",
+                              fb.key, cv, fb.origin);
+        }
+        return 0;
+}
+
 static int check_key(const struct policy *c, const struct policy *l, enum policy_key k,
                      const struct policy_system *sys, struct sb_error *e)
 {
@@ -822,6 +1030,18 @@ static int check_key(const struct policy *c, const struct policy *l, enum policy
                 }
                 return 0;
         }
+        case VT_GRANT:
+                if (cset && !*(const bool *)x && *(const bool *)y)
+                        return refuse_values(e, c, l, k, "not granted by");
+                return 0;
+        case VT_DBUS:
+                if (cset && *(const enum policy_dbus *)y > *(const enum policy_dbus *)x)
+                        return refuse_values(e, c, l, k, "not granted by");
+                return 0;
+        case VT_BUS_NAMES:
+                return check_bus_names(c, l, k, e);
+        case VT_HOME:
+                return check_home(c, l, e);
         case VT_PROTECT_SYSTEM:
                 if (cset && *(const enum protect_system *)y < *(const enum protect_system *)x)
                         return refuse_values(e, c, l, k, "weaker than");

@@ -518,6 +518,97 @@ static int parse_env(struct parser *ps, enum policy_key k, const char *value, si
         }
 }
 
+/* Home=DIR[:ro|:rw] ...: subdirectories of the home, read-only unless ":rw" says otherwise. */
+static int parse_home(struct parser *ps, enum policy_key k, const char *value, size_t voff)
+{
+        struct policy_path_list *l = policy_field(ps->p, k);
+        struct words w = {value, 0, voff};
+        size_t woff = 0;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *word = NULL, *dir = NULL;
+                struct policy_path x = {.read_only = true};
+                size_t len;
+                ssize_t i;
+
+                r = next_word(ps, &w, &word, &woff);
+                if (r <= 0)
+                        return r;
+                len = strlen(word);
+                if (len > 3 && (streq(word + len - 3, ":ro") || streq(word + len - 3, ":rw"))) {
+                        x.read_only = word[len - 1] == 'o';
+                        word[len - 3] = '\0';
+                } else if (strchr(word, ':')) {
+                        return fail(ps, woff + (size_t)(strrchr(word, ':') - word), -EINVAL,
+                                    "%s= entries are DIR, DIR:ro or DIR:rw, not \"%s\"",
+                                    policy_keys[k].name, word);
+                }
+                r = policy_home_dir_canonicalize(word, &dir);
+                if (r == -ENOMEM)
+                        return fail(ps, woff, r, "out of memory");
+                if (r < 0)
+                        return fail(ps, woff, -EINVAL,
+                                    "%s= takes directories relative to the home (\"Downloads\", "
+                                    "not \"/home/me/Downloads\" or \"~/Downloads\"), without "
+                                    "\".\" or \"..\": \"%s\"",
+                                    policy_keys[k].name, word);
+                x.path = dir;
+                i = policy_path_list_find(l, &x, false);
+                if (i >= 0) {
+                        /* said twice: the read-only one counts */
+                        l->items[i].read_only = l->items[i].read_only || x.read_only;
+                        continue;
+                }
+                r = add_path(ps, k, &x, woff, false);
+                if (r < 0)
+                        return r;
+        }
+}
+
+static int parse_bus_names(struct parser *ps, enum policy_key k, const char *value, size_t voff)
+{
+        char ***l = policy_field(ps->p, k);
+        struct words w = {value, 0, voff};
+        size_t woff = 0;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *word = NULL;
+
+                r = next_word(ps, &w, &word, &woff);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                if (!policy_bus_name_valid(word))
+                        return fail(ps, woff, -EINVAL,
+                                    "invalid D-Bus name \"%s\" in %s= (expected a well-known name "
+                                    "such as org.freedesktop.Notifications, or a prefix such as "
+                                    "org.mpris.MediaPlayer2.*)",
+                                    word, policy_keys[k].name);
+                if (strv_find(*l, word) >= 0)
+                        continue;
+                r = check_list_size(ps, k, strv_length(*l), woff);
+                if (r < 0)
+                        return r;
+                if (strv_consume(l, word) < 0)
+                        return fail(ps, woff, -ENOMEM, "out of memory");
+                word = NULL; /* owned by the list now */
+        }
+        /* kept sorted so that the merge and the comparison see sets */
+        {
+                _cleanup_strv_free_ char **set = NULL;
+                size_t n = 0;
+
+                if (policy_names_to_set(*l, strv_length(*l), &set, &n) < 0)
+                        return fail(ps, voff, -ENOMEM, "out of memory");
+                strv_free(*l);
+                *l = TAKE_PTR(set);
+        }
+        return 0;
+}
+
 static int parse_scalar(struct parser *ps, enum policy_key k, const char *value, size_t voff)
 {
         const struct policy_key_info *ki = &policy_keys[k];
@@ -548,10 +639,17 @@ static int parse_scalar(struct parser *ps, enum policy_key k, const char *value,
                 expect = "a weight from 1 to 10000";
                 break;
         case VT_BOOL:
+        case VT_GRANT:
                 r = policy_parse_boolean(value);
                 if (r >= 0)
                         *(bool *)f = r;
                 expect = "yes or no (true/false, on/off, 1/0)";
+                break;
+        case VT_DBUS:
+                r = policy_dbus_from_string(value);
+                if (r >= 0)
+                        *(enum policy_dbus *)f = r;
+                expect = "none or filter";
                 break;
         case VT_PROTECT_SYSTEM:
                 r = protect_system_from_string(value);
@@ -584,6 +682,8 @@ static int parse_scalar(struct parser *ps, enum policy_key k, const char *value,
         case VT_SYSCALLS:
         case VT_NAMESPACES:
         case VT_ENV:
+        case VT_HOME:
+        case VT_BUS_NAMES:
         default:
                 return -EINVAL;
         }
@@ -606,10 +706,12 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
                 if (!list)
                         return fail(ps, voff, -EINVAL, "%s= needs a value", ki->name);
                 /* Empty assignment: forget what this file assigned so far (systemd). For the
-                 * capability sets the empty set is a value of its own: no capabilities; likewise
-                 * no trusted keys, no allowed environments. */
+                 * capability sets, the image trust sets, Home= and the D-Bus name lists the empty
+                 * set is a value of its own: no capabilities, no trusted key, no allowed
+                 * environment, no directory, no name. */
                 policy_key_reset(ps->p, k);
-                if (ki->type == VT_CAPS || ki->type == VT_KEYS || ki->type == VT_ENVS)
+                if (ki->type == VT_CAPS || ki->type == VT_KEYS || ki->type == VT_ENVS ||
+                    ki->type == VT_HOME || ki->type == VT_BUS_NAMES)
                         policy_origin_set(&ps->p->origin[k], &ps->here);
                 return 0;
         }
@@ -640,6 +742,14 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
         case VT_ENVS:
                 r = parse_wordset(ps, k, value, voff);
                 break;
+        case VT_HOME:
+                r = parse_home(ps, k, value, voff);
+                break;
+        case VT_BUS_NAMES:
+                r = parse_bus_names(ps, k, value, voff);
+                break;
+        case VT_GRANT:
+        case VT_DBUS:
         case VT_STRING:
         case VT_MEMORY:
         case VT_TASKS:
@@ -673,6 +783,7 @@ static bool section_allowed(enum policy_file_kind kind, enum policy_section s)
         case SECTION_RESOURCES:
         case SECTION_SANDBOX:
         case SECTION_IMAGES:
+        case SECTION_DESKTOP:
                 return true;
         case SECTION_NONE:
         default:
@@ -697,7 +808,8 @@ static int parse_section(struct parser *ps, char *line, size_t start, size_t end
         if (s < 0)
                 return fail(
                     ps, start + 1, -EINVAL,
-                    "unknown section [%s] (known: [Match] [App] [Resources] [Sandbox] [Images])",
+                    "unknown section [%s] (known: [Match] [App] [Resources] [Sandbox] [Images] "
+                    "[Desktop])",
                     name);
         if (!section_allowed(ps->p->kind, s))
                 return fail(ps, start + 1, -EINVAL, "section [%s] is only allowed in %s", name,
@@ -755,7 +867,8 @@ static int parse_line(struct parser *ps, char *line, size_t len)
         if (ps->p->kind == POLICY_KIND_FLAGS) {
                 if (policy_keys[k].section != SECTION_RESOURCES &&
                     policy_keys[k].section != SECTION_SANDBOX &&
-                    policy_keys[k].section != SECTION_IMAGES)
+                    policy_keys[k].section != SECTION_IMAGES &&
+                    policy_keys[k].section != SECTION_DESKTOP)
                         return fail(ps, i, -EINVAL, "%s= can only be set in a file",
                                     policy_keys[k].name);
         } else if (ps->section == SECTION_NONE) {

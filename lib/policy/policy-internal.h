@@ -17,6 +17,7 @@ enum policy_section {
         SECTION_RESOURCES,
         SECTION_SANDBOX,
         SECTION_IMAGES,
+        SECTION_DESKTOP,
         _SECTION_MAX,
 };
 const char *policy_section_name(enum policy_section s);
@@ -43,6 +44,10 @@ enum policy_value_type {
         VT_ENVS,       /* AllowedEnvironments=: ENV ... (a sorted set) */
         VT_ROLLBACK,   /* yes|warn-stale */
         VT_DURATION,   /* seconds, with an optional s min h d w suffix */
+        VT_GRANT,      /* yes/no like VT_BOOL, but "yes" opens access: no is restrictive */
+        VT_HOME,       /* DIR[:ro|:rw] ... relative to the home */
+        VT_DBUS,       /* none|filter */
+        VT_BUS_NAMES,  /* D-Bus names, NAME or NAME.* */
 };
 
 struct policy_key_info {
@@ -124,6 +129,17 @@ int policy_path_canonicalize(const char *s, char **ret);
 bool policy_path_covers(const char *parent, const char *path);
 /* Nonzero when s is a valid environment variable name. */
 bool policy_env_name_valid(const char *s);
+/* A D-Bus well-known name as xdg-dbus-proxy's --talk=/--own= take it: two or more dot-separated
+ * elements of [A-Za-z0-9_-] (not starting with a digit), at most 255 bytes, optionally ending in
+ * ".*" (every name below). */
+bool policy_bus_name_valid(const char *s);
+/* Does bus name pattern cover name (both valid)? "org.a.*" covers "org.a.B" and "org.a.*". */
+bool policy_bus_name_covers(const char *pattern, const char *name);
+/* A Home= directory: relative, canonical form in a new string; -EINVAL for absolute paths,
+ * empty ones, "." or ".." components. */
+int policy_home_dir_canonicalize(const char *s, char **ret);
+int policy_dbus_from_string(const char *s);
+const char *policy_dbus_to_string(enum policy_dbus v);
 /* User and group names: no tab, newline, ":" or "/", not empty, at most 256 bytes. */
 bool policy_account_name_valid(const char *s);
 

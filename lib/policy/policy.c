@@ -57,12 +57,22 @@ const struct policy_key_info policy_keys[_POLICY_KEY_MAX] = {
         KEY("RollbackProtection", SECTION_IMAGES, VT_ROLLBACK, rollback_protection),
     [POLICY_MAX_SIGNATURE_AGE] =
         KEY("MaxSignatureAge", SECTION_IMAGES, VT_DURATION, max_signature_age),
+    [POLICY_WAYLAND] = KEY("Wayland", SECTION_DESKTOP, VT_GRANT, wayland),
+    [POLICY_X11] = KEY("X11", SECTION_DESKTOP, VT_GRANT, x11),
+    [POLICY_AUDIO] = KEY("Audio", SECTION_DESKTOP, VT_GRANT, audio),
+    [POLICY_GPU] = KEY("GPU", SECTION_DESKTOP, VT_GRANT, gpu),
+    [POLICY_FONTS] = KEY("Fonts", SECTION_DESKTOP, VT_GRANT, fonts),
+    [POLICY_HOME] = KEY("Home", SECTION_DESKTOP, VT_HOME, home),
+    [POLICY_DBUS] = KEY("DBus", SECTION_DESKTOP, VT_DBUS, dbus),
+    [POLICY_DBUS_TALK] = KEY("DBusTalk", SECTION_DESKTOP, VT_BUS_NAMES, dbus_talk),
+    [POLICY_DBUS_OWN] = KEY("DBusOwn", SECTION_DESKTOP, VT_BUS_NAMES, dbus_own),
 };
 
 static const char *const section_names[_SECTION_MAX] = {
     [SECTION_NONE] = NULL,         [SECTION_MATCH] = "Match",
     [SECTION_APP] = "App",         [SECTION_RESOURCES] = "Resources",
     [SECTION_SANDBOX] = "Sandbox", [SECTION_IMAGES] = "Images",
+    [SECTION_DESKTOP] = "Desktop",
 };
 
 const char *policy_section_name(enum policy_section s)
@@ -103,7 +113,11 @@ bool policy_type_is_list(enum policy_value_type t)
         case VT_ENV:
         case VT_KEYS:
         case VT_ENVS:
+        case VT_HOME:
+        case VT_BUS_NAMES:
                 return true;
+        case VT_GRANT:
+        case VT_DBUS:
         case VT_EXEC:
         case VT_STRING:
         case VT_MEMORY:
@@ -181,7 +195,8 @@ void policy_path_list_clear(struct policy_path_list *l)
 int policy_path_list_append(struct policy_path_list *l, const struct policy_path *x)
 {
         struct policy_path c = {.ignore_missing = x->ignore_missing,
-                                .nonrecursive = x->nonrecursive};
+                                .nonrecursive = x->nonrecursive,
+                                .read_only = x->read_only};
         struct policy_path *m;
 
         c.path = strdup(x->path);
@@ -349,6 +364,7 @@ void policy_key_reset(struct policy *p, enum policy_key k)
         case VT_EXEC:
         case VT_KEYS:
         case VT_ENVS:
+        case VT_BUS_NAMES:
                 *(char ***)f = strv_free(*(char ***)f);
                 break;
         case VT_ROLLBACK:
@@ -356,6 +372,9 @@ void policy_key_reset(struct policy *p, enum policy_key k)
                 break;
         case VT_DURATION:
                 *(uint64_t *)f = 0;
+                break;
+        case VT_DBUS:
+                *(enum policy_dbus *)f = POLICY_DBUS_NONE;
                 break;
         case VT_STRING:
                 free(*(char **)f);
@@ -371,6 +390,7 @@ void policy_key_reset(struct policy *p, enum policy_key k)
                 *(uint64_t *)f = 0;
                 break;
         case VT_BOOL:
+        case VT_GRANT:
                 *(bool *)f = false;
                 break;
         case VT_PROTECT_SYSTEM:
@@ -381,6 +401,7 @@ void policy_key_reset(struct policy *p, enum policy_key k)
                 break;
         case VT_PATHS:
         case VT_BINDS:
+        case VT_HOME:
                 policy_path_list_clear(f);
                 break;
         case VT_SYSCALLS:
@@ -440,6 +461,7 @@ static int copy_value(struct policy *dst, const struct policy *src, enum policy_
         case VT_EXEC:
         case VT_KEYS:
         case VT_ENVS:
+        case VT_BUS_NAMES:
                 return strv_copy(*(char *const *const *)from, to);
         case VT_ROLLBACK:
                 *(enum policy_rollback *)to = *(const enum policy_rollback *)from;
@@ -455,7 +477,8 @@ static int copy_value(struct policy *dst, const struct policy *src, enum policy_
                 }
                 return 0;
         case VT_PATHS:
-        case VT_BINDS: {
+        case VT_BINDS:
+        case VT_HOME: {
                 const struct policy_path_list *l = from;
                 for (size_t i = 0; i < l->n; i++) {
                         r = policy_path_list_append(to, &l->items[i]);
@@ -486,7 +509,11 @@ static int copy_value(struct policy *dst, const struct policy *src, enum policy_
                 *(uint64_t *)to = *(const uint64_t *)from;
                 return 0;
         case VT_BOOL:
+        case VT_GRANT:
                 *(bool *)to = *(const bool *)from;
+                return 0;
+        case VT_DBUS:
+                *(enum policy_dbus *)to = *(const enum policy_dbus *)from;
                 return 0;
         case VT_PROTECT_SYSTEM:
                 *(enum protect_system *)to = *(const enum protect_system *)from;
@@ -561,6 +588,7 @@ static bool key_equal(const struct policy *a, const struct policy *b, enum polic
         case VT_EXEC:
         case VT_KEYS:
         case VT_ENVS:
+        case VT_BUS_NAMES:
                 return policy_strv_equal(*(char *const *const *)x, *(char *const *const *)y);
         case VT_ROLLBACK:
                 return *(const enum policy_rollback *)x == *(const enum policy_rollback *)y;
@@ -578,7 +606,10 @@ static bool key_equal(const struct policy *a, const struct policy *b, enum polic
         case VT_CAPS:
                 return *(const uint64_t *)x == *(const uint64_t *)y;
         case VT_BOOL:
+        case VT_GRANT:
                 return *(const bool *)x == *(const bool *)y;
+        case VT_DBUS:
+                return *(const enum policy_dbus *)x == *(const enum policy_dbus *)y;
         case VT_PROTECT_SYSTEM:
                 return *(const enum protect_system *)x == *(const enum protect_system *)y;
         case VT_PROTECT_HOME:
@@ -586,7 +617,8 @@ static bool key_equal(const struct policy *a, const struct policy *b, enum polic
         case VT_NAMESPACES:
                 return *(const unsigned *)x == *(const unsigned *)y;
         case VT_PATHS:
-        case VT_BINDS: {
+        case VT_BINDS:
+        case VT_HOME: {
                 const struct policy_path_list *l = x, *m = y;
                 if (l->n != m->n)
                         return false;
@@ -594,7 +626,8 @@ static bool key_equal(const struct policy *a, const struct policy *b, enum polic
                         if (!streq(l->items[i].path, m->items[i].path) ||
                             !str_equal_null(l->items[i].dest, m->items[i].dest) ||
                             l->items[i].ignore_missing != m->items[i].ignore_missing ||
-                            l->items[i].nonrecursive != m->items[i].nonrecursive)
+                            l->items[i].nonrecursive != m->items[i].nonrecursive ||
+                            l->items[i].read_only != m->items[i].read_only)
                                 return false;
                 return true;
         }

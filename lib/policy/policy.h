@@ -13,7 +13,7 @@
  *   ~/.config/sandbox/apps/APP.profile      the user's own profile
  *
  * Sections: [Match] (User=, Group=; .policy only), [App] (Exec=, Description=; .profile only),
- * [Resources], [Sandbox] and [Images] (both kinds).
+ * [Resources], [Sandbox], [Images] and [Desktop] (both kinds).
  *
  * THE CEILING RULE. The admin policies that match a user are stacked into the ceiling: every key
  * takes the more restrictive of their values (policy_stack()). The app profiles, the user's
@@ -56,6 +56,16 @@
  * TrustedKeys=, RollbackProtection=) are "no opinion" among peers (a group policy that sets
  * RequireSigned=no is not overruled by one that says nothing), but a tightening layer is held to
  * their unset value: a user's profile cannot say RequireSigned=no unless an admin policy did.
+ *   Wayland X11 Audio GPU Fonts              grants: no over yes (these say what the app may
+ *                                            reach, so "no" is the restrictive value); unset = no
+ *   Home                                     subdirectories of the home: an entry survives only
+ *                                            where the other side grants it (its own Home= entry
+ *                                            covering it, or, without Home=, what ProtectHome=
+ *                                            and the rules on /home leave), read-only
+ *                                            over read-write; unset = no subdirectory
+ *   DBus                                     none over filter; unset = none
+ *   DBusTalk DBusOwn                         intersection (a "NAME.*" entry covers the names
+ *                                            below it); unset = no opinion, empty = no name
  *
  * Every effective value remembers the file and line that decided it (struct policy_origin), so
  * `sandbox policy show` can explain it: policy_write_text(), policy_write_json().
@@ -130,6 +140,16 @@ enum policy_key {
         POLICY_ALLOWED_ENVIRONMENTS,
         POLICY_ROLLBACK_PROTECTION,
         POLICY_MAX_SIGNATURE_AGE,
+        /* [Desktop] */
+        POLICY_WAYLAND,
+        POLICY_X11,
+        POLICY_AUDIO,
+        POLICY_GPU,
+        POLICY_FONTS,
+        POLICY_HOME,
+        POLICY_DBUS,
+        POLICY_DBUS_TALK,
+        POLICY_DBUS_OWN,
         _POLICY_KEY_MAX,
 };
 
@@ -202,6 +222,7 @@ struct policy_path {
         char *dest;          /* binds only: the destination inside (== path when not given) */
         bool ignore_missing; /* "-" prefix: skip when the path does not exist */
         bool nonrecursive;   /* binds only: ":norbind" */
+        bool read_only;      /* Home= only: ":ro" (":rw" otherwise) */
         struct policy_origin origin;
 };
 struct policy_path_list {
@@ -217,6 +238,13 @@ struct policy_env {
 struct policy_env_list {
         struct policy_env *items;
         size_t n;
+};
+
+/* DBus=: how the session bus is reached. Ordered: none is the more restrictive. */
+enum policy_dbus {
+        POLICY_DBUS_NONE,   /* no bus socket inside */
+        POLICY_DBUS_FILTER, /* only xdg-dbus-proxy's filtered socket, for DBusTalk=/DBusOwn= */
+        _POLICY_DBUS_MAX,
 };
 
 /* SystemCallFilter=: group names are expanded when parsed; names are sorted and unique. */
@@ -285,6 +313,11 @@ struct policy {
         char **allowed_environments; /* sorted set of environment names */
         enum policy_rollback rollback_protection;
         uint64_t max_signature_age; /* seconds */
+        /* [Desktop]: each bool grants access to one part of the desktop session */
+        bool wayland, x11, audio, gpu, fonts;
+        struct policy_path_list home; /* Home=: paths relative to the home, no dest */
+        enum policy_dbus dbus;
+        char **dbus_talk, **dbus_own; /* sorted, unique bus names ("org.x.Y" or "org.x.*") */
 };
 
 /* An empty policy of the given kind, named source (may be NULL). NULL on ENOMEM. */
@@ -317,10 +350,10 @@ int policy_parse_buffer(const char *name, const char *data, size_t size, enum po
                         struct policy **ret, unsigned *reterr_line, unsigned *reterr_column,
                         struct sb_error *e);
 
-/* Apply one "Key=Value" assignment of a [Resources] or [Sandbox] key to p, as if it were line
- * `index` of a file named origin_name (for command line flags: "command line" and the argument's
- * position). Errors as policy_parse_buffer(), "ORIGIN:INDEX:COLUMN: message". On failure p is
- * unchanged. */
+/* Apply one "Key=Value" assignment of a [Resources], [Sandbox] or [Desktop] key to p, as if it were
+ * line `index` of a file named origin_name (for command line flags: "command line" and the
+ * argument's position). Errors as policy_parse_buffer(), "ORIGIN:INDEX:COLUMN: message". On failure
+ * p is unchanged. */
 int policy_parse_assignment(struct policy *p, const char *assignment, const char *origin_name,
                             unsigned index, struct sb_error *e);
 
@@ -373,6 +406,12 @@ enum policy_access {
  * _POLICY_KEY_MAX when no rule covers path. */
 enum policy_access policy_path_access(const struct policy *p, const char *path,
                                       enum policy_key *ret_key, struct policy_origin *ret_origin);
+
+/* How much of the home subdirectory dir (relative, canonical: no "." "..", no leading or
+ * trailing "/") p lets the sandbox see through Home=: the deepest Home= entry covering dir
+ * decides when p sets Home=; otherwise what ProtectHome= and the rules on /home leave (a policy
+ * that says nothing about homes grants read-write). */
+enum policy_access policy_home_access(const struct policy *p, const char *dir);
 
 /* ---- load ------------------------------------------------------------------------------------ */
 

@@ -549,3 +549,94 @@ bool policy_environment_name_valid(const char *s)
         }
         return true;
 }
+
+/* ---- [Desktop] ---- */
+
+static const char *const dbus_names[_POLICY_DBUS_MAX] = {
+    [POLICY_DBUS_NONE] = "none",
+    [POLICY_DBUS_FILTER] = "filter",
+};
+
+int policy_dbus_from_string(const char *s)
+{
+        for (int i = 0; i < _POLICY_DBUS_MAX; i++)
+                if (streq(s, dbus_names[i]))
+                        return i;
+        return -EINVAL;
+}
+
+const char *policy_dbus_to_string(enum policy_dbus v)
+{
+        return (unsigned)v < _POLICY_DBUS_MAX ? dbus_names[v] : NULL;
+}
+
+static bool bus_element_valid(const char *s, size_t n)
+{
+        if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+                        return false;
+        return true;
+}
+
+bool policy_bus_name_valid(const char *s)
+{
+        /* The D-Bus specification's rules for well-known names; a unique name (":1.42") changes
+         * with every connection and has no place in a policy. */
+        size_t len = strlen(s), elements = 0;
+
+        if (len == 0 || len > 255)
+                return false;
+        if (len > 2 && streq(s + len - 2, ".*"))
+                len -= 2;
+        for (size_t i = 0; i < len;) {
+                size_t n = strcspn(s + i, ".");
+
+                if (i + n > len)
+                        n = len - i;
+                if (!bus_element_valid(s + i, n))
+                        return false;
+                elements++;
+                i += n;
+                if (i < len) {
+                        i++; /* the dot */
+                        if (i == len)
+                                return false; /* trailing dot */
+                }
+        }
+        /* "org.*" is one element plus a wildcard: still a two-element name space */
+        return elements >= 2 || (elements == 1 && len + 2 == strlen(s));
+}
+
+bool policy_bus_name_covers(const char *pattern, const char *name)
+{
+        size_t n = strlen(pattern);
+
+        if (streq(pattern, name))
+                return true;
+        if (n < 2 || !streq(pattern + n - 2, ".*"))
+                return false;
+        /* "org.a.*" covers "org.a" itself too (xdg-dbus-proxy: the name and everything below) */
+        n -= 2;
+        return strncmp(pattern, name, n) == 0 && (name[n] == '\0' || name[n] == '.');
+}
+
+int policy_home_dir_canonicalize(const char *s, char **ret)
+{
+        _cleanup_free_ char *abs = NULL, *c = NULL;
+        int r;
+
+        if (s[0] == '/' || s[0] == '\0' || s[0] == '~')
+                return -EINVAL;
+        if (asprintf(&abs, "/%s", s) < 0)
+                return -ENOMEM;
+        r = policy_path_canonicalize(abs, &c);
+        if (r < 0)
+                return r;
+        if (streq(c, "/"))
+                return -EINVAL; /* the home itself is ProtectHome='s business */
+        *ret = strdup(c + 1);
+        return *ret ? 0 : -ENOMEM;
+}

@@ -292,6 +292,60 @@ TEST(refuse_sets)
         ASSERT_ACCEPTED(c, "[Sandbox]\nRestrictNamespaces=yes\n");
 }
 
+TEST(refuse_desktop)
+{
+        const char *c = "[Sandbox]\nProtectHome=read-only\n[Desktop]\nAudio=no\nX11=yes\n"
+                        "DBus=filter\nDBusTalk=org.freedesktop.Notifications org.mpris.*\n";
+
+        ASSERT_REFUSED(c, "[Desktop]\nAudio=yes\n", "user.profile:2: Audio=yes asks for more",
+                       "Audio=no, set at ceiling.policy:4");
+        ASSERT_ACCEPTED(c, "[Desktop]\nAudio=no\nX11=no\nWayland=yes\nGPU=yes\n");
+        ASSERT_ACCEPTED(c, "[Desktop]\nX11=yes\n");
+        /* homes: read-only under ProtectHome=read-only, nothing under tmpfs or yes */
+        ASSERT_ACCEPTED(c, "[Desktop]\nHome=Downloads Documents:ro\n");
+        ASSERT_REFUSED(c, "[Desktop]\nHome=Downloads:rw\n", "Home=Downloads:rw",
+                       "homes are read-only under ProtectHome=read-only, set at ceiling.policy:2");
+        ASSERT_REFUSED("[Sandbox]\nProtectHome=tmpfs\n", "[Desktop]\nHome=Music\n",
+                       "homes are inaccessible under ProtectHome=tmpfs");
+        ASSERT_REFUSED("[Sandbox]\nInaccessiblePaths=/home\n", "[Desktop]\nHome=Music\n",
+                       "homes are inaccessible under InaccessiblePaths=/home");
+        /* an explicit Home= in the ceiling decides: deeper entries, read-only beats read-write */
+        const char *h = "[Desktop]\nHome=Downloads:rw Documents:ro\n";
+        ASSERT_ACCEPTED(h, "[Desktop]\nHome=Downloads/x:rw Documents/y\n");
+        ASSERT_REFUSED(h, "[Desktop]\nHome=Documents/y:rw\n", "read-only under Home=Documents:ro");
+        ASSERT_REFUSED(h, "[Desktop]\nHome=Music\n", "no entry covers it");
+        ASSERT_REFUSED("[Desktop]\nHome=\n", "[Desktop]\nHome=Music\n", "no entry covers it");
+        /* D-Bus: none over filter; names within the ceiling's, "NAME.*" covering below */
+        ASSERT_REFUSED("[Desktop]\nDBus=none\n", "[Desktop]\nDBus=filter\n", "DBus=filter",
+                       "DBus=none, set at ceiling.policy:2");
+        ASSERT_ACCEPTED(c, "[Desktop]\nDBusTalk=org.mpris.MediaPlayer2.vlc\nDBus=none\n");
+        ASSERT_REFUSED(c, "[Desktop]\nDBusTalk=org.freedesktop.secrets\n",
+                       "org.freedesktop.secrets is not in DBusTalk=");
+        ASSERT_REFUSED(c, "[Desktop]\nDBusTalk=org.*\n", "org.* is not in");
+        ASSERT_ACCEPTED(c, "[Desktop]\nDBusOwn=org.x.Y\n"); /* the ceiling sets no DBusOwn= */
+        ASSERT_REFUSED("[Desktop]\nDBusOwn=\n", "[Desktop]\nDBusOwn=org.x.Y\n", "DBusOwn=org.x.Y");
+}
+
+TEST(stack_desktop)
+{
+        _cleanup_policy_free_ struct policy *a =
+            parse("a.policy", "[Desktop]\nX11=yes\nAudio=yes\nHome=Downloads:rw Music:rw\n"
+                              "DBusTalk=org.a.* org.b.C\n");
+        _cleanup_policy_free_ struct policy *b = parse(
+            "b.policy", "[Desktop]\nX11=no\nHome=Downloads:ro Music/x:rw\nDBusTalk=org.a.B\n");
+        _cleanup_policy_free_ struct policy *r = NULL;
+
+        ASSERT_TRUE(a && b);
+        ASSERT_OK(policy_stack(a, b, &sys, &r));
+        ASSERT_FALSE(r->x11);
+        ASSERT_STREQ(policy_origin_file(&r->origin[POLICY_X11]), "b.policy");
+        ASSERT_TRUE(r->audio);
+        ASSERT_EQ(policy_home_access(r, "Downloads"), POLICY_ACCESS_READ_ONLY);
+        ASSERT_EQ(policy_home_access(r, "Music"), POLICY_ACCESS_NONE);
+        ASSERT_EQ(policy_home_access(r, "Music/x"), POLICY_ACCESS_READ_WRITE);
+        ASSERT_TRUE(strv_length(r->dbus_talk) == 1 && streq(r->dbus_talk[0], "org.a.B"));
+}
+
 TEST(refuse_environment)
 {
         const char *c = "[Sandbox]\nEnvironment=LANG=C http_proxy=http://proxy:3128\n";
@@ -494,6 +548,16 @@ static void random_words(FILE *f, const char *const *pool, size_t n, size_t max)
 
 /* A random profile, as text: every key with some probability, values from small pools so the
  * layers often agree and the accepted cases are plenty. */
+static const char *const grants[] = {"Wayland", "X11", "Audio", "GPU", "Fonts"};
+static const char *const home_pool[] = {"Downloads",      "Downloads:rw",  "Downloads/a:rw",
+                                        "Documents:ro",   "Documents",     "Music:rw",
+                                        "Downloads/a:ro", "Documents/b:rw"};
+static const char *const home_dirs[] = {"Downloads",   "Downloads/a", "Downloads/a/b", "Documents",
+                                        "Documents/b", "Music",       "Videos"};
+static const char *const bus_pool[] = {"org.a.B", "org.a.*", "org.a.C", "org.b.D", "org.b.*"};
+static const char *const bus_names[] = {"org.a.B", "org.a.C", "org.a.Z",
+                                        "org.b.D", "org.b.E", "org.c.F"};
+
 static char *random_text(unsigned p)
 {
         static const char *const memory[] = {"1G",   "2G",       "512M", "25%", "50%",
@@ -595,6 +659,25 @@ static char *random_text(unsigned p)
                 fprintf(f, "RollbackProtection=%s\n", chance(50) ? "yes" : "warn-stale");
         if (chance(p))
                 fprintf(f, "MaxSignatureAge=%s\n", age[pick(ELEMENTSOF(age))]);
+        fputs("[Desktop]\n", f);
+        for (size_t i = 0; i < ELEMENTSOF(grants); i++)
+                if (chance(p))
+                        fprintf(f, "%s=%s\n", grants[i], chance(50) ? "yes" : "no");
+        if (chance(p)) {
+                fputs("Home=", f);
+                if (chance(80))
+                        random_words(f, home_pool, ELEMENTSOF(home_pool), 3);
+                fputc('\n', f);
+        }
+        if (chance(p))
+                fprintf(f, "DBus=%s\n", chance(50) ? "filter" : "none");
+        for (int own = 0; own < 2; own++)
+                if (chance(p)) {
+                        fputs(own ? "DBusOwn=" : "DBusTalk=", f);
+                        if (chance(85))
+                                random_words(f, bus_pool, ELEMENTSOF(bus_pool), 3);
+                        fputc('\n', f);
+                }
         fclose(f);
         return buf;
 }
@@ -746,6 +829,37 @@ static void assert_no_looser(const struct policy *r, const struct policy *p, boo
         }
         assert_images_no_looser(r, p, ambient_unset_all);
 
+        /* [Desktop]: a grant p turns off stays off; never more of the home or the bus */
+        static const enum policy_key gk[] = {POLICY_WAYLAND, POLICY_X11, POLICY_AUDIO, POLICY_GPU,
+                                             POLICY_FONTS};
+        for (size_t i = 0; i < ELEMENTSOF(gk); i++)
+                if (policy_is_set(p, gk[i]) && !*(const bool *)policy_field_const(p, gk[i]))
+                        ASSERT_TRUE(policy_is_set(r, gk[i]) &&
+                                    !*(const bool *)policy_field_const(r, gk[i]));
+        if (policy_is_set(p, POLICY_DBUS) && p->dbus == POLICY_DBUS_NONE)
+                ASSERT_TRUE(policy_is_set(r, POLICY_DBUS) && r->dbus == POLICY_DBUS_NONE);
+        for (size_t i = 0; i < ELEMENTSOF(home_dirs); i++)
+                if (policy_is_set(r, POLICY_HOME) || policy_is_set(p, POLICY_HOME))
+                        ASSERT_TRUE(policy_home_access(r, home_dirs[i]) <=
+                                    policy_home_access(p, home_dirs[i]));
+        for (int own = 0; own < 2; own++) {
+                enum policy_key k = own ? POLICY_DBUS_OWN : POLICY_DBUS_TALK;
+                char *const *rl = *(char *const *const *)policy_field_const(r, k);
+                char *const *pl = *(char *const *const *)policy_field_const(p, k);
+
+                if (!policy_is_set(p, k))
+                        continue;
+                ASSERT_TRUE(policy_is_set(r, k));
+                for (size_t i = 0; i < ELEMENTSOF(bus_names); i++) {
+                        bool in_r = false, in_p = false;
+                        for (size_t j = 0; rl && rl[j]; j++)
+                                in_r = in_r || policy_bus_name_covers(rl[j], bus_names[i]);
+                        for (size_t j = 0; pl && pl[j]; j++)
+                                in_p = in_p || policy_bus_name_covers(pl[j], bus_names[i]);
+                        if (in_r)
+                                ASSERT_TRUE(in_p);
+                }
+        }
         /* binds expose only what p grants at their source */
         for (size_t i = 0; i < r->bind_paths.n; i++)
                 ASSERT_EQ(grant(p, r->bind_paths.items[i].path), POLICY_ACCESS_READ_WRITE);

@@ -310,6 +310,15 @@ static const struct {
     {"require-signed.policy", POLICY_KIND_POLICY, 2, 15, "invalid RequireSigned=maybe"},
     {"images-key-wrong-section.policy", POLICY_KIND_POLICY, 2, 1,
      "belongs in [Images], not [Sandbox]"},
+    {"home-absolute.profile", POLICY_KIND_PROFILE, 2, 16, "relative to the home"},
+    {"home-dotdot.profile", POLICY_KIND_PROFILE, 2, 6, "without \".\" or \"..\""},
+    {"home-mode.profile", POLICY_KIND_PROFILE, 2, 15,
+     "DIR, DIR:ro or DIR:rw, not \"Downloads:rx\""},
+    {"dbus-value.profile", POLICY_KIND_PROFILE, 2, 6, "invalid DBus=yes: expected none or filter"},
+    {"dbus-name.profile", POLICY_KIND_PROFILE, 2, 40, "invalid D-Bus name \"1bad.name\""},
+    {"x11-value.profile", POLICY_KIND_PROFILE, 2, 5, "invalid X11=maybe"},
+    {"desktop-wrong-section.profile", POLICY_KIND_PROFILE, 2, 1,
+     "X11= belongs in [Desktop], not [Sandbox]"},
 };
 
 TEST(malformed_fixtures)

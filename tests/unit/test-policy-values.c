@@ -342,6 +342,44 @@ TEST(syscall_groups)
         ASSERT_FALSE(policy_syscall_group_find("mount"));
 }
 
+TEST(desktop_values)
+{
+        char *d = NULL;
+
+        /* D-Bus names as xdg-dbus-proxy's --talk=/--own= take them */
+        ASSERT_TRUE(policy_bus_name_valid("org.freedesktop.Notifications"));
+        ASSERT_TRUE(policy_bus_name_valid("org.mpris.MediaPlayer2.*"));
+        ASSERT_TRUE(policy_bus_name_valid("org.*"));
+        ASSERT_TRUE(policy_bus_name_valid("com.example.App-1_x"));
+        ASSERT_FALSE(policy_bus_name_valid("org"));
+        ASSERT_FALSE(policy_bus_name_valid("*"));
+        ASSERT_FALSE(policy_bus_name_valid(".org.a"));
+        ASSERT_FALSE(policy_bus_name_valid("org..a"));
+        ASSERT_FALSE(policy_bus_name_valid("org.a."));
+        ASSERT_FALSE(policy_bus_name_valid("org.1a"));
+        ASSERT_FALSE(policy_bus_name_valid(":1.42"));
+        ASSERT_FALSE(policy_bus_name_valid("org.a.*.b"));
+        ASSERT_FALSE(policy_bus_name_valid("org.a b"));
+        ASSERT_TRUE(policy_bus_name_covers("org.a.*", "org.a.B"));
+        ASSERT_TRUE(policy_bus_name_covers("org.a.*", "org.a"));
+        ASSERT_TRUE(policy_bus_name_covers("org.a.*", "org.a.B.*"));
+        ASSERT_FALSE(policy_bus_name_covers("org.a.*", "org.ab"));
+        ASSERT_FALSE(policy_bus_name_covers("org.a.B", "org.a.*"));
+        ASSERT_TRUE(policy_bus_name_covers("org.a.B", "org.a.B"));
+
+        /* Home= directories: relative, canonical, never the home itself or outside it */
+        ASSERT_OK(policy_home_dir_canonicalize("Downloads//x/", &d));
+        ASSERT_STREQ(d, "Downloads/x");
+        free(d);
+        ASSERT_EQ(policy_home_dir_canonicalize("/home/u/Downloads", &d), -EINVAL);
+        ASSERT_EQ(policy_home_dir_canonicalize("~/Downloads", &d), -EINVAL);
+        ASSERT_EQ(policy_home_dir_canonicalize("a/../../etc", &d), -EINVAL);
+        ASSERT_EQ(policy_home_dir_canonicalize(".", &d), -EINVAL);
+        ASSERT_EQ(policy_home_dir_canonicalize("", &d), -EINVAL);
+        ASSERT_EQ(policy_dbus_from_string("filter"), POLICY_DBUS_FILTER);
+        ASSERT_EQ(policy_dbus_from_string("yes"), -EINVAL);
+}
+
 TEST(key_table)
 {
         for (int k = 0; k < _POLICY_KEY_MAX; k++) {

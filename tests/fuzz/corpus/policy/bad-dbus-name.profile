@@ -1,0 +1,3 @@
+[Desktop]
+DBus=filter
+DBusTalk=org

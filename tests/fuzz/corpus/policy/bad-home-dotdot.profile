@@ -1,0 +1,2 @@
+[Desktop]
+Home=../etc:rw
