@@ -422,9 +422,9 @@ static int write_key_text(FILE *f, const struct policy *p, enum policy_key k)
 
 int policy_write_text(const struct policy *p, FILE *f)
 {
-        static const enum policy_section order[] = {SECTION_MATCH, SECTION_APP, SECTION_RESOURCES,
-                                                    SECTION_SANDBOX, SECTION_IMAGES,
-                                                    SECTION_DESKTOP};
+        static const enum policy_section order[] = {SECTION_MATCH,     SECTION_APP,
+                                                    SECTION_RESOURCES, SECTION_SANDBOX,
+                                                    SECTION_IMAGES,    SECTION_DESKTOP};
         int r;
 
         if (p->source)
