@@ -350,10 +350,10 @@ int policy_parse_buffer(const char *name, const char *data, size_t size, enum po
                         struct policy **ret, unsigned *reterr_line, unsigned *reterr_column,
                         struct sb_error *e);
 
-/* Apply one "Key=Value" assignment of a [Resources], [Sandbox] or [Desktop] key to p, as if it were
- * line `index` of a file named origin_name (for command line flags: "command line" and the
- * argument's position). Errors as policy_parse_buffer(), "ORIGIN:INDEX:COLUMN: message". On failure
- * p is unchanged. */
+/* Apply one "Key=Value" assignment of a [Resources], [Sandbox], [Images] or [Desktop] key to p, as
+ * if it were line `index` of a file named origin_name (for command line flags: "command line" and
+ * the argument's position). Errors as policy_parse_buffer(), "ORIGIN:INDEX:COLUMN: message". On
+ * failure p is unchanged. */
 int policy_parse_assignment(struct policy *p, const char *assignment, const char *origin_name,
                             unsigned index, struct sb_error *e);
 
