@@ -268,6 +268,15 @@ static char *const *admin_dirs(const struct policy_dirs *dirs)
 int policy_load_ceiling(const struct policy_dirs *dirs, const char *user, char *const *groups,
                         const struct policy_system *sys, struct policy **ret, struct sb_error *e)
 {
+        struct policy_member who = {.user = user, .groups = groups, .groups_known = true};
+
+        return policy_load_ceiling_member(dirs, &who, sys, ret, e);
+}
+
+int policy_load_ceiling_member(const struct policy_dirs *dirs, struct policy_member *who,
+                               const struct policy_system *sys, struct policy **ret,
+                               struct sb_error *e)
+{
         const struct policy_trust trust = {dirs->admin_uid};
         _cleanup_strv_free_ char **paths = NULL;
         _cleanup_policy_free_ struct policy *ceiling = policy_new(POLICY_KIND_EFFECTIVE, NULL);
@@ -285,7 +294,13 @@ int policy_load_ceiling(const struct policy_dirs *dirs, const char *user, char *
                 r = policy_load_file(*path, POLICY_KIND_POLICY, &trust, &p, NULL, NULL, e);
                 if (r < 0)
                         return r;
-                if (!policy_matches(p, user, groups))
+                r = policy_member_matches(p, who);
+                if (r < 0)
+                        return sb_error_set(e, r,
+                                            "cannot look up the groups of %s for the [Match] "
+                                            "Group= of %s: %m",
+                                            who->user, *path);
+                if (r == 0)
                         continue;
                 r = policy_stack(ceiling, p, sys, &s);
                 if (r < 0)
