@@ -102,11 +102,20 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
         struct sb_error e = {};
         sigset_t all, old;
         char go;
-        pid_t app;
-        int r, status;
+        pid_t app, net_helper = 0;
+        int r, status, net_slot = -EBADF;
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
+        /* The network namespace is made on the side while the root is built (net.h says why);
+         * nothing runs in the sandbox before we have entered it. */
+        if (spec->net == NET_NONE) {
+                r = netns_prepare_start(&net_helper, &net_slot);
+                if (r < 0) {
+                        sb_error_set(&e, r, "cannot create the network namespace: %m");
+                        child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+                }
+        }
         /* The monitor writes our id maps, then one byte. EOF means it died or gave up. */
         if (read(sync_fd, &go, 1) != 1)
                 _exit(EXIT_LAUNCHER_ERROR);
@@ -125,11 +134,14 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
         if (spec->net == NET_NONE) {
-                r = loopback_up();
+                r = netns_prepare_finish(net_helper, net_slot);
                 if (r < 0) {
-                        sb_error_set(&e, r, "cannot bring up the loopback interface: %m");
+                        sb_error_set(&e, r,
+                                     "cannot create a network namespace with the loopback "
+                                     "interface up: %m");
                         child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
                 }
+                net_slot = safe_close(net_slot);
         }
         if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
                 sb_error_set(&e, -errno, "cannot set the host name: %m");
@@ -233,14 +245,13 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
 {
         _cleanup_close_pair_ int sync_pipe[2] = {-EBADF, -EBADF};
         _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
-        unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-                              CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
+        /* No CLONE_NEWNET: PID 1 makes the network namespace itself, on the side (net.h). */
+        const unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+                                    CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
         int status, r, err = 0;
         pid_t pid;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
-        if (spec->net == NET_NONE)
-                flags |= CLONE_NEWNET;
 
         if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create pipes: %m");
