@@ -76,7 +76,8 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, const sigset_t *
                 child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
         }
 
-        r = caps_reduce_to(spec->keep_caps);
+        /* PID 1 has cut the bounding set down to keep_caps before starting us. */
+        r = caps_reduce_sets(spec->keep_caps);
         if (r < 0) {
                 sb_error_set(&e, r, "cannot drop capabilities: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
@@ -95,6 +96,20 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, const sigset_t *
         r = -errno;
         sb_error_set(&e, r, "%s: cannot execute: %m", path);
         child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
+}
+
+/* The app is started with vfork(): it borrows PID 1's memory until its execve, so no page
+ * tables are copied for it and none torn down at its execve, and PID 1, which has nothing to do
+ * before the app runs, waits meanwhile. That is safe because run_app() keeps to the rules of a
+ * vfork child: it writes only to its own stack frames (and errno), never returns, and ends in
+ * execve() or _exit(). */
+static pid_t spawn_app(const struct sandbox_spec *spec, const sigset_t *oldmask, int report_fd)
+{
+        pid_t pid = vfork();
+
+        if (pid == 0)
+                run_app(spec, oldmask, report_fd);
+        return pid;
 }
 
 static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int report_fd)
@@ -167,20 +182,26 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                         child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
 
+        /* The bounding set is cut down once, here, for PID 1 and the app both: the app keeps
+         * only what it was granted. */
+        r = caps_bounding_drop(~spec->keep_caps);
+        if (r < 0) {
+                sb_error_set(&e, r, "cannot drop capabilities: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
         sigfillset(&all);
         if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
-        app = fork();
+        app = spawn_app(spec, &old, report_fd);
         if (app < 0) {
                 sb_error_set(&e, -errno, "cannot fork: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
-        if (app == 0)
-                run_app(spec, &old, report_fd);
 
         /* PID 1 keeps nothing: no capabilities, no way to gain any, and it is not
          * ptrace-able by the app (same uid, but not dumpable). */
-        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        if (caps_bounding_drop(spec->keep_caps) < 0 || caps_reduce_sets(0) < 0 ||
+            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
                 kill(app, SIGKILL);
                 _exit(EXIT_LAUNCHER_ERROR);
         }

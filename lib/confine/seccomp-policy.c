@@ -14,6 +14,7 @@ static const char *const always_allowed[] = {
     "capset",     "prctl", "setsid",     "close",        "close_range",    "chdir",
     "newfstatat", "fstat", "access",     "faccessat",    "faccessat2",     "getpid",
     "fork",       "clone", "brk",        "mmap",         "munmap",         "sigreturn",
+    "vfork",
 };
 
 static int add_arches(scmp_filter_ctx ctx)
