@@ -21,6 +21,7 @@
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp-dl.h"
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
 #include "userns.h"
@@ -274,6 +275,13 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
 
         *ret_status = EXIT_LAUNCHER_ERROR;
 
+        /* libseccomp is loaded here, from the host's root, for PID 1 to inherit: PID 1 builds the
+         * policy's filter inside the sandbox's root, where no library is loaded from. */
+        if (spec->syscall_filter) {
+                r = seccomp_dl_open();
+                if (r < 0)
+                        return sb_error_set(e, r, "SystemCallFilter= needs libseccomp.so.2: %m");
+        }
         if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create pipes: %m");
 
