@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -113,7 +114,8 @@ static pid_t spawn_app(const struct sandbox_spec *spec, const sigset_t *oldmask,
         return pid;
 }
 
-static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int report_fd)
+static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int report_fd,
+                                bool self_map)
 {
         struct sb_error e = {};
         sigset_t all, old;
@@ -132,9 +134,21 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                         child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
                 }
         }
-        /* The monitor writes our id maps, then one byte. EOF means it died or gave up. */
-        if (read(sync_fd, &go, 1) != 1)
+        if (self_map) {
+                struct pollfd p = {.fd = sync_fd, .events = POLLIN};
+
+                /* The monitor keeps its end open until it returns: a hangup here means it died
+                 * before PR_SET_PDEATHSIG was in place. */
+                if (poll(&p, 1, 0) != 0)
+                        _exit(EXIT_LAUNCHER_ERROR);
+                /* Our own ids, mapped by ourselves: no round trip through the monitor. */
+                r = userns_map_single(0, spec->uid, spec->uid, spec->gid, spec->gid, &e);
+                if (r < 0)
+                        child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        } else if (read(sync_fd, &go, 1) != 1) {
+                /* The monitor writes our id maps, then one byte. EOF means it died or gave up. */
                 _exit(EXIT_LAUNCHER_ERROR);
+        }
         safe_close(sync_fd);
 
         /* Bind sources are opened here, in our own copy of the mount namespace: open_tree()
@@ -270,6 +284,10 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
         /* No CLONE_NEWNET: PID 1 makes the network namespace itself, on the side (net.h). */
         const unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
                                     CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
+        /* The caller's own ids only: PID 1 maps itself. Other ids (an image's User=, subordinate
+         * ranges through the setuid helpers) need the monitor, from outside the namespace. */
+        const bool self_map =
+            !spec->subid_ranges && spec->inside_uid == spec->uid && spec->inside_gid == spec->gid;
         int status, r, err = 0;
         pid_t pid;
 
@@ -292,17 +310,20 @@ int container_run(struct sandbox_spec *spec, int *ret_status, struct sb_error *e
         if (pid == 0) {
                 sync_pipe[1] = safe_close(sync_pipe[1]);
                 report_pipe[0] = safe_close(report_pipe[0]);
-                run_init(spec, sync_pipe[0], report_pipe[1]);
+                run_init(spec, sync_pipe[0], report_pipe[1], self_map);
         }
         sync_pipe[0] = safe_close(sync_pipe[0]);
         report_pipe[1] = safe_close(report_pipe[1]);
 
-        r = spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
-                               : userns_map_single(pid, spec->inside_uid, spec->uid,
-                                                   spec->inside_gid, spec->gid, e);
-        if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
-                r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
-        sync_pipe[1] = safe_close(sync_pipe[1]);
+        r = self_map             ? 0
+            : spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
+                                 : userns_map_single(pid, spec->inside_uid, spec->uid,
+                                                     spec->inside_gid, spec->gid, e);
+        if (!self_map) {
+                if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
+                        r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
+                sync_pipe[1] = safe_close(sync_pipe[1]);
+        }
         if (r < 0) {
                 (void)kill(pid, SIGKILL);
                 (void)waitpid(pid, NULL, 0);
