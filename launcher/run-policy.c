@@ -87,6 +87,7 @@ int run_policy_resolve(struct policy_member *who, char *const *admin_dirs, const
         int r;
 
         r = policy_system_detect(&sys);
+        rp.sys = sys;
         if (r < 0)
                 return sb_error_set(e, r, "cannot read the machine's memory and task limits: %m");
         if (user_dir && !(rp.user_dir = strdup(user_dir)))

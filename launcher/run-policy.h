@@ -16,7 +16,8 @@ struct run_policy {
         struct policy *request;   /* the profiles and flags: what was asked for */
         struct policy *effective; /* the ceiling tightened by every layer */
         struct policy *admin_profile, *user_profile;
-        char *user_dir; /* the caller's own profile directory (~/.config/sandbox) */
+        char *user_dir;           /* the caller's own profile directory (~/.config/sandbox) */
+        struct policy_system sys; /* the machine the percentages were resolved against */
 };
 
 void run_policy_done(struct run_policy *rp);

@@ -445,7 +445,7 @@ int verb_run(int argc, char **argv)
         /* Limits: the launcher moves itself into a transient scope of the systemd manager (or a
          * delegated cgroup v2 subtree) before it clones the sandbox; a limit that cannot be
          * enforced stops the run rather than letting it go on unlimited. */
-        r = limits_from_policy(rp.effective, NULL, &limits, &e);
+        r = limits_from_policy(rp.effective, &rp.sys, &limits, &e);
         if (r >= 0)
                 r = cgroup_scope_enter(app             ? app
                                        : optind < argc ? scope_name(argv[optind])

@@ -55,16 +55,32 @@ static int open_dir(const char *path, const struct policy_trust *trust, bool mis
         return TAKE_FD(fd);
 }
 
-/* Read all of fd, at most POLICY_FILE_SIZE_MAX bytes. */
-static int read_capped(int fd, const char *path, char **ret, size_t *ret_size, struct sb_error *e)
+/* Read all of fd, at most POLICY_FILE_SIZE_MAX bytes, into a buffer of the size fstat() saw (a
+ * policy is a few hundred bytes: no need to map the whole cap), grown if the file grew. */
+static int read_capped(int fd, const char *path, off_t size_hint, char **ret, size_t *ret_size,
+                       struct sb_error *e)
 {
-        _cleanup_free_ char *buf = malloc(POLICY_FILE_SIZE_MAX + 1);
+        size_t cap = size_hint > 0 && size_hint < POLICY_FILE_SIZE_MAX ? (size_t)size_hint + 1
+                                                                       : POLICY_FILE_SIZE_MAX + 1;
+        _cleanup_free_ char *buf = malloc(cap);
         size_t n = 0;
 
         if (!buf)
                 return sb_error_set(e, -ENOMEM, "out of memory");
         for (;;) {
-                ssize_t k = read(fd, buf + n, POLICY_FILE_SIZE_MAX + 1 - n);
+                ssize_t k;
+
+                if (n == cap && cap < POLICY_FILE_SIZE_MAX + 1) {
+                        size_t want =
+                            cap * 2 < POLICY_FILE_SIZE_MAX + 1 ? cap * 2 : POLICY_FILE_SIZE_MAX + 1;
+                        char *b = realloc(buf, want);
+
+                        if (!b)
+                                return sb_error_set(e, -ENOMEM, "out of memory");
+                        buf = b;
+                        cap = want;
+                }
+                k = read(fd, buf + n, cap - n);
 
                 if (k < 0 && errno == EINTR)
                         continue;
@@ -116,7 +132,7 @@ int policy_load_file(const char *path, enum policy_file_kind kind, const struct 
                 if (r < 0)
                         return r;
         }
-        r = read_capped(fd, path, &data, &size, e);
+        r = read_capped(fd, path, st.st_size, &data, &size, e);
         if (r < 0)
                 return r;
         return policy_parse_buffer(path, data, size, kind, ret, reterr_line, reterr_column, e);
