@@ -9,12 +9,46 @@
  * allowed whatever an allow list says, as systemd always allows the calls its own exec path
  * needs. */
 static const char *const always_allowed[] = {
-    "execve",     "exit",  "exit_group", "rt_sigreturn", "rt_sigprocmask", "rt_sigaction",
-    "signalfd4",  "read",  "write",      "wait4",        "kill",           "capget",
-    "capset",     "prctl", "setsid",     "close",        "close_range",    "chdir",
-    "newfstatat", "fstat", "access",     "faccessat",    "faccessat2",     "getpid",
-    "fork",       "clone", "brk",        "mmap",         "munmap",         "sigreturn",
+    "execve",
+    "exit",
+    "exit_group",
+    "rt_sigreturn",
+    "rt_sigprocmask",
+    "rt_sigaction",
+    "signalfd4",
+    "read",
+    "write",
+    "wait4",
+    "kill",
+    "capget",
+    "capset",
+    "prctl",
+    "setsid",
+    "close",
+    "close_range",
+    "chdir",
+    "newfstatat",
+    "fstat",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "getpid",
+    "fork",
+    "clone",
+    "brk",
+    "mmap",
+    "munmap",
+    "sigreturn",
     "vfork",
+#ifdef __SANITIZE_ADDRESS__
+    /* Test builds only: the sanitizer runtime in PID 1 and in the app before its execve makes
+     * calls of its own (thread ids, its locks, its signal stack, advice on shadow memory) and
+     * aborts when they fail. Never in a build without -fsanitize=address. */
+    "gettid",
+    "futex",
+    "sigaltstack",
+    "madvise",
+#endif
 };
 
 static int add_arches(scmp_filter_ctx ctx)
