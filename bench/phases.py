@@ -107,7 +107,7 @@ def sandbox_phases(per_pid, children, execs_by_pid, m):
         ("monitor: user through NSS, options", d("main", "policy")),
         ("monitor: policy files read and merged, environment, spec", d("policy", "pipe2")),
         ("monitor: clone() with user+mnt+pid+ipc+uts+cgroup namespaces", d("clone_in", "clone_out")),
-        ("monitor→init: uid/gid maps written, init released", d("clone_out", "slave")),
+        ("init: starts the netns helper, writes its own id maps (or waits for the monitor's)", d("clone_out", "slave")),
         ("init: build the root (mount(MS_SLAVE) … pivot_root)", d("slave", "pivot")),
         ("init: pivot_root + umount2(old root, MNT_DETACH)", d("pivot", "umount_out")),
     ]
