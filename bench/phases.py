@@ -7,11 +7,12 @@ and how long its own children were still exiting after it had returned.
 
 The phase boundaries are syscalls the launcher makes anyway, so no instrumentation is needed:
 
-  monitor (M)   exec ... seccomp() probes of seccomp_init ... pipe2 ... clone(7 namespaces)
-                ... wait4 returns ... exit
-  init (I)      mount(MS_SLAVE) ... pivot_root, umount2 ... clone(app) ... prctl(SET_DUMPABLE)
-                ... seccomp(SET_MODE_FILTER) ... (waits) ... exit
-  app (A)       first run ... close_range ... seccomp(SET_MODE_FILTER) ... execve ... exit
+  monitor (M)   exec ... getuid (main) ... getdents64 (policy) ... pipe2 ... clone(6 namespaces)
+                ... reads PID 1's report ... exit
+  init (I)      (forks the network namespace helper) mount(MS_SLAVE) ... pivot_root, umount2
+                ... wait4(helper), setns ... seccomp(SET_MODE_FILTER) ... vfork(app) ... exit
+  helper (H)    unshare(CLONE_NEWNET) ... exit
+  app (A)       vfork returns ... close_range ... execve ... exit
 """
 import re
 import statistics
@@ -68,68 +69,75 @@ def is_filter_load(rest):
     return "op: 0x00000001, flags: 0x00000000" in rest
 
 
-def sandbox_phases(per_pid, children, m):
+def sandbox_phases(per_pid, children, execs_by_pid, m):
     M = per_pid[m]
     i = children[m][0]
     I = per_pid[i]
-    a = children[i][0]
+    # PID 1's children: the network namespace helper (when there is one), then the app, the
+    # one that execs the command.
+    kids = children[i]
+    a = next(k for k in kids if k in execs_by_pid)
     A = per_pid[a]
+    h = next((k for k in kids if k != a), None)
+    H = per_pid[h] if h is not None else None
 
     t = {}
     t["exec"] = first(M, "sched:sched_process_exec")
-    t["seccomp_init"] = first(M, "syscalls:sys_enter_seccomp")
+    t["main"] = first(M, "syscalls:sys_enter_getuid")
+    t["policy"] = first(M, "syscalls:sys_enter_getdents64")
     t["pipe2"] = first(M, "syscalls:sys_enter_pipe2")
     t["clone_in"] = first(M, "syscalls:sys_enter_clone")
     t["clone_out"] = first(M, "syscalls:sys_exit_clone")
     t["slave"] = first(I, "syscalls:sys_enter_mount")
     t["pivot"] = first(I, "syscalls:sys_enter_pivot_root")
     t["umount_out"] = first(I, "syscalls:sys_exit_umount")
-    t["fork_in"] = first(I, "syscalls:sys_enter_clone")
-    # I's first sys_exit_clone is its own birth (the child side of M's clone).
-    t["fork_out"] = first(I, "syscalls:sys_exit_clone", after=t["fork_in"])
-    t["i_dumpable"] = first(I, "syscalls:sys_enter_prctl")
-    t["i_load_in"] = first(I, "syscalls:sys_enter_seccomp", is_filter_load)
-    t["i_load_out"] = first(I, "syscalls:sys_exit_seccomp", after=t["i_load_in"])
-    t["a_runs"] = first(A, "syscalls:sys_exit_clone")
+    t["load_in"] = first(I, "syscalls:sys_enter_seccomp", is_filter_load)
+    t["load_out"] = first(I, "syscalls:sys_exit_seccomp", after=t["load_in"])
+    t["fork_in"] = first(I, "syscalls:sys_enter_vfork")
+    t["a_runs"] = first(A, "syscalls:sys_exit_vfork")
     t["a_close_range"] = first(A, "syscalls:sys_exit_close_range")
-    t["a_load_in"] = first(A, "syscalls:sys_enter_seccomp", is_filter_load)
-    t["a_load_out"] = first(A, "syscalls:sys_exit_seccomp", after=t["a_load_in"])
     t["a_exec"] = first(A, "syscalls:sys_enter_execve")
     t["a_exit"] = first(A, "sched:sched_process_exit")
-    t["i_exit"] = first(I, "sched:sched_process_exit")
-    t["i_gone"] = exit_notified(I)
-    t["wait_out"] = last(M, "syscalls:sys_exit_wait4")
     t["m_exit"] = first(M, "sched:sched_process_exit")
+    t["i_gone"] = exit_notified(I)
 
     d = lambda a, b: t[b] - t[a]
-    return [
-        ("monitor: exec to seccomp_init (dynamic loading of libseccomp/libcap/libc, getpwuid, options)",
-         d("exec", "seccomp_init")),
-        ("monitor: build the filter with libseccomp (seccomp_init, ~90 rules × 3 arches)",
-         d("seccomp_init", "pipe2")),
-        ("monitor: clone() with user+mnt+pid+net+ipc+uts+cgroup namespaces", d("clone_in", "clone_out")),
-        ("monitor→init: uid/gid maps written, init released", d("clone_out", "slave")),
-        ("init: build the root (mount(MS_SLAVE) … pivot_root: tmpfs, ~37 bind + 7 fs mounts)",
-         d("slave", "pivot")),
+    rows = [
+        ("monitor: exec → main() (kernel exec, ld.so, libc start)", d("exec", "main")),
+        ("monitor: user through NSS, options", d("main", "policy")),
+        ("monitor: policy files read and merged, environment, spec", d("policy", "pipe2")),
+        ("monitor: clone() with user+mnt+pid+ipc+uts+cgroup namespaces", d("clone_in", "clone_out")),
+        ("init: starts the netns helper, writes its own id maps (or waits for the monitor's)", d("clone_out", "slave")),
+        ("init: build the root (mount(MS_SLAVE) … pivot_root)", d("slave", "pivot")),
         ("init: pivot_root + umount2(old root, MNT_DETACH)", d("pivot", "umount_out")),
-        ("init: root read-only, loopback up, sethostname, fork the app", d("umount_out", "fork_out")),
-        ("init: drop caps, NNP (fork → prctl(SET_DUMPABLE))", d("fork_out", "i_dumpable")),
-        ("init: seccomp_load, libseccomp BPF generation (user space)", d("i_dumpable", "i_load_in")),
-        ("init: seccomp(SET_MODE_FILTER) in the kernel", d("i_load_in", "i_load_out")),
-        ("app: forked → first runs (waits for init's CPU)", d("fork_out", "a_runs")),
-        ("app: setsid, chdir, PATH lookup, drop caps, NNP, close_range", d("a_runs", "a_close_range")),
-        ("app: seccomp_load, libseccomp BPF generation again (user space)", d("a_close_range", "a_load_in")),
-        ("app: seccomp(SET_MODE_FILTER) in the kernel", d("a_load_in", "a_load_out")),
-        ("app: execve(/bin/true) … exit", d("a_exec", "a_exit")),
-        ("init: reap the app, exit", d("a_exit", "i_exit")),
-        ("teardown: init's exit (mount ns of ~45 mounts, net/pid/ipc/uts/user ns, until its "
-         "SIGCHLD)", d("i_exit", "i_gone")),
-        ("monitor: woken, wait4 returns", d("i_gone", "wait_out")),
-        ("monitor: after wait4 until exit", d("wait_out", "m_exit")),
-        ("total: monitor exec → monitor exit", d("exec", "m_exit")),
-        ("  of which seccomp (build + 2 × generate + 2 × load)",
-         d("seccomp_init", "pipe2") + d("i_dumpable", "i_load_out") + d("a_close_range", "a_load_out")),
     ]
+    if H is not None:
+        t["h_unshare_in"] = first(H, "syscalls:sys_enter_unshare")
+        t["h_unshare_out"] = first(H, "syscalls:sys_exit_unshare")
+        t["h_exit"] = first(H, "sched:sched_process_exit")
+        t["i_wait_in"] = first(I, "syscalls:sys_enter_wait4", after=t["umount_out"])
+        t["i_wait_out"] = first(I, "syscalls:sys_exit_wait4", after=t["i_wait_in"])
+        rows += [
+            ("  (on the side) helper: unshare(CLONE_NEWNET)", d("h_unshare_in", "h_unshare_out")),
+            ("  (on the side) helper: started → exited (lo up, fd handed over)",
+             d("h_unshare_in", "h_exit")),
+            ("init: waits for the network namespace helper", d("i_wait_in", "i_wait_out")),
+            ("init: setns, root read-only, hostname, no_new_privs", d("i_wait_out", "load_in")),
+        ]
+    else:
+        rows.append(("init: root read-only, hostname, no_new_privs", d("umount_out", "load_in")))
+    rows += [
+        ("init: seccomp(SET_MODE_FILTER) in the kernel", d("load_in", "load_out")),
+        ("init: bounding set, vfork the app", d("load_out", "a_runs")),
+        ("app: setsid, chdir, PATH lookup, capability sets, NNP, close_range",
+         d("a_runs", "a_close_range")),
+        ("app: execve(/bin/true) … exit", d("a_exec", "a_exit")),
+        ("init: reap the app, report; monitor: read the report, exit", d("a_exit", "m_exit")),
+        ("total: monitor exec → monitor exit", d("exec", "m_exit")),
+        ("(after the monitor returned: init's exit and the namespaces' teardown)",
+         d("m_exit", "i_gone")),
+    ]
+    return rows
 
 
 def descendants(children, pid):
@@ -165,14 +173,16 @@ def main():
     if args[:1] == ["--peer"]:
         peer, args = args[1], args[2:]
     per_pid, children, execs = parse(args[0])
+    execs_by_pid = {pid: fn for pid, fn in execs}
     name = peer or "sandbox"
     runs = [pid for pid, fn in execs if fn.rsplit("/", 1)[-1] == name]
     rows, skipped = defaultdict(list), 0
     order = []
     for m in runs:
         try:
-            phases = peer_phases(per_pid, children, m) if peer else sandbox_phases(per_pid, children, m)
-        except (LookupError, IndexError):
+            phases = (peer_phases(per_pid, children, m) if peer
+                      else sandbox_phases(per_pid, children, execs_by_pid, m))
+        except (LookupError, IndexError, StopIteration):
             skipped += 1  # a run cut short at the ends of the recording
             continue
         for label, v in phases:

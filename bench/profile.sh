@@ -68,7 +68,7 @@ run_as_user "${sandbox_cmd[@]}" || die "sandbox fails as $bench_user"
 events=(-e sched:sched_process_exec -e sched:sched_process_exit -e sched:sched_process_fork
         -e signal:signal_generate --filter 'sig == 17'
         -e syscalls:sys_enter_prctl --filter 'option == 4')
-for sc in pipe2 clone mount pivot_root umount seccomp execve wait4 close_range; do
+for sc in getuid getdents64 pipe2 clone vfork unshare wait4 mount pivot_root umount seccomp execve close_range; do
         events+=(-e "syscalls:sys_enter_$sc" -e "syscalls:sys_exit_$sc")
 done
 

@@ -75,7 +75,8 @@ static int policy_show(int argc, char **argv)
             {"help", no_argument, NULL, 'h'},       {},
         };
         _cleanup_(run_policy_done) struct run_policy rp = {};
-        _cleanup_strv_free_ char **groups = NULL, **admin_dirs = NULL;
+        _cleanup_strv_free_ char **admin_dirs = NULL;
+        _cleanup_(policy_member_done) struct policy_member who = {};
         _cleanup_free_ char *user_dir = NULL;
         const char *user = NULL, *app = NULL;
         struct sb_error e = {};
@@ -123,15 +124,11 @@ static int policy_show(int argc, char **argv)
                 log_error("policy show: unknown user '%s'", user ? user : "(self)");
                 return EXIT_LAUNCHER_ERROR;
         }
-        r = policy_user_groups(pw->pw_name, pw->pw_gid, &groups);
-        if (r < 0)
-                return log_error_errno(r, "policy show: cannot look up the groups of %s: %m",
-                                       pw->pw_name),
-                       EXIT_LAUNCHER_ERROR;
+        who = (struct policy_member){.user = pw->pw_name, .gid = pw->pw_gid};
         /* Another user's own profiles are theirs: only the admin side is shown for them. */
         if (pw->pw_uid == getuid())
                 user_dir = run_policy_user_dir(pw->pw_dir);
-        r = run_policy_resolve(pw->pw_name, groups, admin_dirs, user_dir, app, NULL, &rp, &e);
+        r = run_policy_resolve(&who, admin_dirs, user_dir, app, NULL, &rp, &e);
         if (r < 0)
                 return log_error("policy show: %s", e.msg), EXIT_LAUNCHER_ERROR;
         r = json ? policy_write_json(rp.effective, stdout)

@@ -232,10 +232,9 @@ int run_image_apply(const struct run_image *ri, char *const *args, struct sandbo
 
 int run_image_policy(struct run_policy *ret, struct sb_error *e)
 {
-        _cleanup_strv_free_ char **groups = NULL;
+        _cleanup_(policy_member_done) struct policy_member who = {};
         _cleanup_free_ char *user_dir = NULL;
         struct passwd *pw;
-        int r;
 
         errno = 0;
         pw = getpwuid(getuid());
@@ -243,9 +242,7 @@ int run_image_policy(struct run_policy *ret, struct sb_error *e)
                 return sb_error_set(e, errno ? -errno : -ENOENT, "cannot look up uid %u",
                                     (unsigned)getuid());
         user_dir = run_policy_user_dir(pw->pw_dir);
-        r = policy_user_groups(pw->pw_name, pw->pw_gid, &groups);
-        if (r < 0)
-                return sb_error_set(e, r, "cannot look up the groups of %s: %s", pw->pw_name,
-                                    strerror(-r));
-        return run_policy_resolve(pw->pw_name, groups, NULL, user_dir, NULL, NULL, ret, e);
+        /* The groups are looked up only when a policy's Group= needs them (lib/policy/match.c). */
+        who = (struct policy_member){.user = pw->pw_name, .gid = pw->pw_gid};
+        return run_policy_resolve(&who, NULL, user_dir, NULL, NULL, ret, e);
 }

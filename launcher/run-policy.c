@@ -72,9 +72,9 @@ static int stack_onto(struct policy **acc, const struct policy *b, const struct 
         return 0;
 }
 
-int run_policy_resolve(const char *user, char *const *groups, char *const *admin_dirs,
-                       const char *user_dir, const char *app, const struct policy *flags,
-                       struct run_policy *ret, struct sb_error *e)
+int run_policy_resolve(struct policy_member *who, char *const *admin_dirs, const char *user_dir,
+                       const char *app, const struct policy *flags, struct run_policy *ret,
+                       struct sb_error *e)
 {
         _cleanup_(run_policy_done) struct run_policy rp = {};
         const struct policy_dirs dirs = {
@@ -87,11 +87,12 @@ int run_policy_resolve(const char *user, char *const *groups, char *const *admin
         int r;
 
         r = policy_system_detect(&sys);
+        rp.sys = sys;
         if (r < 0)
                 return sb_error_set(e, r, "cannot read the machine's memory and task limits: %m");
         if (user_dir && !(rp.user_dir = strdup(user_dir)))
                 return -ENOMEM;
-        r = policy_load_ceiling(&dirs, user, groups, &sys, &rp.ceiling, e);
+        r = policy_load_ceiling_member(&dirs, who, &sys, &rp.ceiling, e);
         if (r < 0)
                 return r;
         if (app) {

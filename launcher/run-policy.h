@@ -16,7 +16,8 @@ struct run_policy {
         struct policy *request;   /* the profiles and flags: what was asked for */
         struct policy *effective; /* the ceiling tightened by every layer */
         struct policy *admin_profile, *user_profile;
-        char *user_dir; /* the caller's own profile directory (~/.config/sandbox) */
+        char *user_dir;           /* the caller's own profile directory (~/.config/sandbox) */
+        struct policy_system sys; /* the machine the percentages were resolved against */
 };
 
 void run_policy_done(struct run_policy *rp);
@@ -27,13 +28,13 @@ bool run_policy_app_exists(const char *name, const char *user_dir);
 /* The caller's profile directory: $XDG_CONFIG_HOME/sandbox, else HOME/.config/sandbox. */
 char *run_policy_user_dir(const char *home);
 
-/* Resolve the policy for user (member of groups), app (NULL: none) and flags (may be NULL).
- * admin_dirs: NULL for the real ones (shipped, then /etc/sandbox); `policy show --admin-dir`
- * passes others, whose files may then also belong to the caller. A layer asking for more than
- * the ceiling is refused with the library's message. */
-int run_policy_resolve(const char *user, char *const *groups, char *const *admin_dirs,
-                       const char *user_dir, const char *app, const struct policy *flags,
-                       struct run_policy *ret, struct sb_error *e);
+/* Resolve the policy for who (its groups are looked up only if a [Match] Group= needs them),
+ * app (NULL: none) and flags (may be NULL). admin_dirs: NULL for the real ones (shipped, then
+ * /etc/sandbox); `policy show --admin-dir` passes others, whose files may then also belong to
+ * the caller. A layer asking for more than the ceiling is refused with the library's message. */
+int run_policy_resolve(struct policy_member *who, char *const *admin_dirs, const char *user_dir,
+                       const char *app, const struct policy *flags, struct run_policy *ret,
+                       struct sb_error *e);
 
 /* Fill spec from the resolved policy: network, kept capabilities, binds (and masks), environment,
  * the app's command line. Launcher defaults stay where the request says nothing: a ceiling that

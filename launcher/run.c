@@ -449,7 +449,7 @@ int verb_run(int argc, char **argv)
         _cleanup_(run_args_done) struct run_args args = {};
         _cleanup_(run_policy_done) struct run_policy rp = {};
         _cleanup_(run_desktop_done) struct run_desktop desktop = RUN_DESKTOP_INIT;
-        _cleanup_strv_free_ char **groups = NULL;
+        _cleanup_(policy_member_done) struct policy_member who = {};
         _cleanup_free_ char *user_dir = NULL;
         _cleanup_scope_free_ struct scope *scope = NULL;
         _cleanup_(run_instance_done) struct run_instance ri = {};
@@ -473,8 +473,8 @@ int verb_run(int argc, char **argv)
                 return exec_full(); /* images are sandbox-full's (exec-full.c says why) */
 #endif
 
-        /* The policy: the administrator's ceiling for this user and its groups (from NSS),
-         * the app's profiles when COMMAND names one, the options. */
+        /* The policy: the administrator's ceiling for this user and its groups (from NSS, when
+         * a policy matches on groups), the app's profiles when COMMAND names one, the options. */
         user_dir = run_policy_user_dir(spec.home);
         if (!args.image && !args.no_profile && run_policy_app_exists(argv[optind], user_dir))
                 app = argv[optind];
@@ -484,18 +484,14 @@ int verb_run(int argc, char **argv)
                                                  : "image");
         if (r > 0)
                 return r;
-        r = policy_user_groups(spec.user_name, spec.gid, &groups);
-        if (r < 0)
-                return log_error_errno(r, "run: cannot look up the groups of %s: %m",
-                                       spec.user_name),
-                       EXIT_LAUNCHER_ERROR;
-        r = run_policy_resolve(spec.user_name, groups, NULL, user_dir, app, args.flags, &rp, &e);
+        who = (struct policy_member){.user = spec.user_name, .gid = spec.gid};
+        r = run_policy_resolve(&who, NULL, user_dir, app, args.flags, &rp, &e);
         if (r < 0)
                 return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
         /* Limits: the launcher moves itself into a transient scope of the systemd manager (or a
          * delegated cgroup v2 subtree) before it clones the sandbox; a limit that cannot be
          * enforced stops the run rather than letting it go on unlimited. */
-        r = limits_from_policy(rp.effective, NULL, &limits, &e);
+        r = limits_from_policy(rp.effective, &rp.sys, &limits, &e);
         if (r >= 0)
                 r = cgroup_scope_enter(app             ? app
                                        : optind < argc ? scope_name(argv[optind])

@@ -26,17 +26,14 @@
 static int session_defaults(const struct passwd *pw, char ***args)
 {
         _cleanup_(run_policy_done) struct run_policy rp = {};
-        _cleanup_strv_free_ char **groups = NULL;
+        _cleanup_(policy_member_done) struct policy_member who = {.user = pw->pw_name,
+                                                                  .gid = pw->pw_gid};
         _cleanup_free_ char *home_arg = NULL;
         struct sb_error e = {};
         const struct policy *c;
         int r;
 
-        r = policy_user_groups(pw->pw_name, pw->pw_gid, &groups);
-        if (r < 0)
-                return log_error_errno(r, "session: cannot look up the groups of %s: %m",
-                                       pw->pw_name);
-        r = run_policy_resolve(pw->pw_name, groups, NULL, NULL, NULL, NULL, &rp, &e);
+        r = run_policy_resolve(&who, NULL, NULL, NULL, NULL, &rp, &e);
         if (r < 0)
                 return log_error("session: %s", e.msg), r;
         c = rp.ceiling;

@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "fd-util.h"
 #include "net.h"
+#include "seccomp-dl.h"
 #include "seccomp-policy.h"
 #include "session-process.h"
 
@@ -163,5 +164,9 @@ int process_restrict_namespaces(unsigned allowed, struct sb_error *e)
 
 int process_syscall_filter(const struct policy_syscalls *f, struct sb_error *e)
 {
+        int r = seccomp_dl_open(); /* the login's own root: the host's */
+
+        if (r < 0)
+                return sb_error_set(e, r, "SystemCallFilter= needs libseccomp.so.2: %m");
         return seccomp_policy_filter_install(f->allow_list, f->names, e);
 }

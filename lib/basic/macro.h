@@ -14,6 +14,8 @@
 #define _noreturn_           __attribute__((noreturn))
 #define _printf_(a, b)       __attribute__((format(printf, a, b)))
 #define _warn_unused_result_ __attribute__((warn_unused_result))
+/* Code that runs on a stack the sanitizers do not know (a CLONE_VM helper). */
+#define _no_sanitize_ __attribute__((no_sanitize("address", "undefined")))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 

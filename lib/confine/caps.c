@@ -105,15 +105,28 @@ static int set_cap_sets(uint64_t permitted, uint64_t effective, uint64_t inherit
         return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
+int caps_bounding_drop(uint64_t caps)
+{
+        int last = cap_last();
+
+        for (int c = 0; c <= last; c++)
+                if ((caps & (UINT64_C(1) << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+                        return -errno;
+        return 0;
+}
+
 int caps_reduce_to(uint64_t keep)
+{
+        /* 1. Bounding set: needs CAP_SETPCAP, so first. */
+        int r = caps_bounding_drop(~keep);
+
+        return r < 0 ? r : caps_reduce_sets(keep);
+}
+
+int caps_reduce_sets(uint64_t keep)
 {
         const uint64_t setpcap = UINT64_C(1) << CAP_SETPCAP;
         int last = cap_last(), r;
-
-        /* 1. Bounding set: needs CAP_SETPCAP, so first. */
-        for (int c = 0; c <= last; c++)
-                if (!(keep & (UINT64_C(1) << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
-                        return -errno;
 
         /* 2. Keep CAP_SETPCAP a little longer to set securebits; inheritable = keep so the
          * ambient raise below is allowed. */

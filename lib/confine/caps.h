@@ -21,3 +21,11 @@ const char *cap_name(int cap);
  * bring a dropped capability back. Needs CAP_SETPCAP at entry (true right after the user
  * namespace is created). Returns 0 or -errno. */
 int caps_reduce_to(uint64_t keep);
+
+/* caps_reduce_to() in two steps, for a parent that shares the bounding set work with a child it
+ * is about to fork: caps_bounding_drop() removes the capabilities in caps (bit n = capability n;
+ * beyond cap_last() ignored) from the bounding set, one prctl each; caps_reduce_sets() does the
+ * rest of caps_reduce_to(keep) and expects the bounding set to hold nothing but keep already.
+ * Both need CAP_SETPCAP. 0 or -errno. */
+int caps_bounding_drop(uint64_t caps);
+int caps_reduce_sets(uint64_t keep);

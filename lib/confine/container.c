@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp-dl.h"
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
 #include "userns.h"
@@ -76,7 +78,8 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, const sigset_t *
                 child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
         }
 
-        r = caps_reduce_to(spec->keep_caps);
+        /* PID 1 has cut the bounding set down to keep_caps before starting us. */
+        r = caps_reduce_sets(spec->keep_caps);
         if (r < 0) {
                 sb_error_set(&e, r, "cannot drop capabilities: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
@@ -97,18 +100,55 @@ static _noreturn_ void run_app(const struct sandbox_spec *spec, const sigset_t *
         child_fail(report_fd, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE, &e);
 }
 
-static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int report_fd)
+/* The app is started with vfork(): it borrows PID 1's memory until its execve, so no page
+ * tables are copied for it and none torn down at its execve, and PID 1, which has nothing to do
+ * before the app runs, waits meanwhile. That is safe because run_app() keeps to the rules of a
+ * vfork child: it writes only to its own stack frames (and errno), never returns, and ends in
+ * execve() or _exit(). */
+static pid_t spawn_app(const struct sandbox_spec *spec, const sigset_t *oldmask, int report_fd)
+{
+        pid_t pid = vfork();
+
+        if (pid == 0)
+                run_app(spec, oldmask, report_fd);
+        return pid;
+}
+
+static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int report_fd,
+                                bool self_map, bool wait_go)
 {
         struct sb_error e = {};
         sigset_t all, old;
         char go;
-        pid_t app;
-        int r, status;
+        pid_t app, net_helper = 0;
+        int r, status, net_slot = -EBADF;
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
-        /* The monitor writes our id maps, then one byte. EOF means it died or gave up. */
-        if (read(sync_fd, &go, 1) != 1)
+        /* The network namespace is made on the side while the root is built (net.h says why);
+         * nothing runs in the sandbox before we have entered it. */
+        if (spec->net == NET_NONE) {
+                r = netns_prepare_start(&net_helper, &net_slot);
+                if (r < 0) {
+                        sb_error_set(&e, r, "cannot create the network namespace: %m");
+                        child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+                }
+        }
+        if (self_map) {
+                struct pollfd p = {.fd = sync_fd, .events = POLLIN};
+
+                /* Without a go byte to wait for, the monitor keeps its end open until it returns:
+                 * a hangup here means it died before PR_SET_PDEATHSIG was in place. */
+                if (!wait_go && poll(&p, 1, 0) != 0)
+                        _exit(EXIT_LAUNCHER_ERROR);
+                /* Our own ids, mapped by ourselves: no round trip through the monitor. */
+                r = userns_map_single(0, spec->uid, spec->uid, spec->gid, spec->gid, &e);
+                if (r < 0)
+                        child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
+        /* The monitor writes our id maps (unless we did) and runs its started hook (a sandbox the
+         * caller cannot register never runs), then one byte. EOF means it died or gave up. */
+        if (wait_go && read(sync_fd, &go, 1) != 1)
                 _exit(EXIT_LAUNCHER_ERROR);
         safe_close(sync_fd);
 
@@ -125,11 +165,14 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
         if (spec->net == NET_NONE) {
-                r = loopback_up();
+                r = netns_prepare_finish(net_helper, net_slot);
                 if (r < 0) {
-                        sb_error_set(&e, r, "cannot bring up the loopback interface: %m");
+                        sb_error_set(&e, r,
+                                     "cannot create a network namespace with the loopback "
+                                     "interface up: %m");
                         child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
                 }
+                net_slot = safe_close(net_slot);
         }
         if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
                 sb_error_set(&e, -errno, "cannot set the host name: %m");
@@ -155,20 +198,26 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                         child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
 
+        /* The bounding set is cut down once, here, for PID 1 and the app both: the app keeps
+         * only what it was granted. */
+        r = caps_bounding_drop(~spec->keep_caps);
+        if (r < 0) {
+                sb_error_set(&e, r, "cannot drop capabilities: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
         sigfillset(&all);
         if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
-        app = fork();
+        app = spawn_app(spec, &old, report_fd);
         if (app < 0) {
                 sb_error_set(&e, -errno, "cannot fork: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
-        if (app == 0)
-                run_app(spec, &old, report_fd);
 
         /* PID 1 keeps nothing: no capabilities, no way to gain any, and it is not
          * ptrace-able by the app (same uid, but not dumpable). */
-        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        if (caps_bounding_drop(spec->keep_caps) < 0 || caps_reduce_sets(0) < 0 ||
+            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
                 kill(app, SIGKILL);
                 _exit(EXIT_LAUNCHER_ERROR);
         }
@@ -239,15 +288,27 @@ int container_run_hooked(struct sandbox_spec *spec, container_started_fn started
 {
         _cleanup_close_pair_ int sync_pipe[2] = {-EBADF, -EBADF};
         _cleanup_close_pair_ int report_pipe[2] = {-EBADF, -EBADF};
-        unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-                              CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
+        /* No CLONE_NEWNET: PID 1 makes the network namespace itself, on the side (net.h). */
+        const unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+                                    CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
+        /* The caller's own ids only: PID 1 maps itself. Other ids (an image's User=, subordinate
+         * ranges through the setuid helpers) need the monitor, from outside the namespace. */
+        const bool self_map =
+            !spec->subid_ranges && spec->inside_uid == spec->uid && spec->inside_gid == spec->gid;
+        /* PID 1 waits for a go byte when the monitor has work to do before the sandbox may run. */
+        const bool wait_go = !self_map || started;
         int status, r, err = 0;
         pid_t pid;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
-        if (spec->net == NET_NONE)
-                flags |= CLONE_NEWNET;
 
+        /* libseccomp is loaded here, from the host's root, for PID 1 to inherit: PID 1 builds the
+         * policy's filter inside the sandbox's root, where no library is loaded from. */
+        if (spec->syscall_filter) {
+                r = seccomp_dl_open();
+                if (r < 0)
+                        return sb_error_set(e, r, "SystemCallFilter= needs libseccomp.so.2: %m");
+        }
         if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create pipes: %m");
 
@@ -258,20 +319,22 @@ int container_run_hooked(struct sandbox_spec *spec, container_started_fn started
         if (pid == 0) {
                 sync_pipe[1] = safe_close(sync_pipe[1]);
                 report_pipe[0] = safe_close(report_pipe[0]);
-                run_init(spec, sync_pipe[0], report_pipe[1]);
+                run_init(spec, sync_pipe[0], report_pipe[1], self_map, wait_go);
         }
         sync_pipe[0] = safe_close(sync_pipe[0]);
         report_pipe[1] = safe_close(report_pipe[1]);
 
-        r = spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
-                               : userns_map_single(pid, spec->inside_uid, spec->uid,
-                                                   spec->inside_gid, spec->gid, e);
-        /* PID 1 waits for the go byte: a sandbox the caller cannot register never runs. */
+        r = self_map             ? 0
+            : spec->subid_ranges ? userns_map_subids(pid, spec->uid, spec->gid, spec->user_name, e)
+                                 : userns_map_single(pid, spec->inside_uid, spec->uid,
+                                                     spec->inside_gid, spec->gid, e);
         if (r >= 0 && started)
                 r = started(pid, userdata, e);
-        if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
-                r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
-        sync_pipe[1] = safe_close(sync_pipe[1]);
+        if (wait_go) {
+                if (r >= 0 && write(sync_pipe[1], "1", 1) != 1)
+                        r = sb_error_set(e, -errno, "cannot start the sandbox: %m");
+                sync_pipe[1] = safe_close(sync_pipe[1]);
+        }
         if (r < 0) {
                 (void)kill(pid, SIGKILL);
                 (void)waitpid(pid, NULL, 0);

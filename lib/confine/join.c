@@ -22,6 +22,7 @@
 #include "exec-util.h"
 #include "fd-util.h"
 #include "join.h"
+#include "seccomp-dl.h"
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
 
@@ -360,6 +361,16 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         if (!pidfd_alive(init_fd))
                 return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
 
+        /* libseccomp is loaded now, from the host's root: after setns() the sandbox's mount
+         * namespace is ours, and a library of that name there is the sandbox's to choose. */
+        if (i->syscall_filter) {
+                r = seccomp_dl_open();
+                if (r < 0)
+                        return sb_error_set(e, r,
+                                            "the sandbox '%s' has a SystemCallFilter=, which needs "
+                                            "libseccomp.so.2: %m",
+                                            i->name);
+        }
         if (i->private_network)
                 flags |= CLONE_NEWNET;
         if (pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)

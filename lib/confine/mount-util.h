@@ -21,6 +21,28 @@ int bind_mount_fd(int src_fd, int root_fd, const char *dest, unsigned long long 
 int fs_mount_at(const char *fstype, const char *options, int root_fd, const char *dest,
                 unsigned long long attrs, struct sb_error *e);
 
+/* Attach the detached mount mnt_fd (see below) at root_fd/dest, resolved as open_in_root() does
+ * and created (S_IFDIR or S_IFREG, as kind) if missing. */
+int mount_attach_in_root(int mnt_fd, int root_fd, const char *dest, mode_t kind,
+                         struct sb_error *e);
+
+/* The same steps for mount points this code made itself, named relative to a directory fd it
+ * holds: no path is resolved from the root again, and the last component is never followed.
+ * what names the place in error messages. */
+
+/* A detached recursive clone of the tree at dir_fd/name (not followed if it is a symlink) with
+ * attrs applied to every mount in it. Returns its fd or -errno. */
+int mount_clone_tree(int dir_fd, const char *name, unsigned long long attrs, const char *what,
+                     struct sb_error *e);
+
+/* A fresh, detached instance of fstype (options as for fs_mount_at()). Returns its fd, through
+ * which it can be filled before it is attached, or -errno. */
+int mount_new_fs(const char *fstype, const char *options, unsigned long long attrs,
+                 const char *what, struct sb_error *e);
+
+/* Attach the detached mount mnt_fd on dir_fd/name, which must exist. */
+int mount_attach(int mnt_fd, int dir_fd, const char *name, const char *what, struct sb_error *e);
+
 /* Make the mount at root_fd/path read-only etc. in place (recursively when recursive). */
 int mount_set_attrs(int root_fd, const char *path, unsigned long long attrs, bool recursive,
                     struct sb_error *e);

@@ -15,241 +15,95 @@
 #include "strv.h"
 #include "fs-util.h"
 #include "mount-util.h"
+#include "rootfs-internal.h"
 #include "rootfs.h"
 
-#define RO_ATTRS  (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+#define RO_ATTRS  ROOTFS_RO_ATTRS
 #define TMP_ATTRS (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
-/* Host directories shared read-only. On merged-/usr systems the top-level ones are symlinks
- * into /usr and are recreated as the same symlinks. */
-static const char *const system_dirs[] = {
-    "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
-};
+/* The first level of the host-based root, made at once so that everything after finds its
+ * mount point in one lookup. */
+static const char *const skeleton[] = {"etc", "dev", "proc", "tmp", "run", "var"};
 
-/* The /etc a program needs to run and to name users, hosts and time zones; nothing that holds
- * secrets or machine identity (shadow, ssh keys, machine-id). */
-static const char *const etc_entries[] = {
-    "alternatives",
-    "bash.bashrc",
-    "ca-certificates",
-    "ca-certificates.conf",
-    "debian_version",
-    "fonts",
-    "gai.conf",
-    "host.conf",
-    "hosts",
-    "inputrc",
-    "ld.so.cache",
-    "ld.so.conf",
-    "ld.so.conf.d",
-    "locale.alias",
-    "localtime",
-    "magic",
-    "mime.types",
-    "nsswitch.conf",
-    "os-release",
-    "profile",
-    "protocols",
-    "resolv.conf",
-    "services",
-    "shells",
-    "ssl",
-    "terminfo",
-    "timezone",
-    "xdg",
-};
-
-static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-
-/* Files up to this size are copied into the sandbox's root instead of bound: a copy costs a
- * few reads and writes, a bind mount takes the namespace's mount locks several times. The
- * sandbox sees the file as it was at start, as containers see /etc/resolv.conf. */
-#define COPY_MAX (512 * 1024)
-
-static int copy_host_file(int src_fd, int root_fd, const char *dest, struct sb_error *e)
+static int make_skeleton(int root_fd, struct sb_error *e)
 {
-        _cleanup_close_ int in = -EBADF, parent = -EBADF, out = -EBADF;
-        char parent_path[PATH_MAX], buf[16384];
-        const char *slash = strrchr(dest, '/');
-        size_t total = 0;
+        _cleanup_close_ int var = -EBADF;
 
-        /* Reopen the O_PATH fd for reading through /proc/self/fd: no path lookup again. */
-        snprintf(buf, sizeof(buf), "/proc/self/fd/%d", src_fd);
-        in = open(buf, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (in < 0)
-                return sb_error_set(e, -errno, "cannot read host %s: %m", dest);
-        snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - dest), dest);
-        parent = open_in_root(root_fd, parent_path[0] ? parent_path : "/", S_IFDIR);
-        if (parent < 0)
-                return sb_error_set(e, parent, "cannot create %s: %m", parent_path);
-        out = openat(parent, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (out < 0)
-                return sb_error_set(e, -errno, "cannot create %s: %m", dest);
-        for (;;) {
-                ssize_t n = read(in, buf, sizeof(buf));
-                int r;
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return sb_error_set(e, -errno, "cannot read host %s: %m", dest);
-                if (n == 0)
-                        return 0;
-                total += (size_t)n;
-                if (total > COPY_MAX)
-                        return sb_error_set(e, -EFBIG, "host %s grew while being copied", dest);
-                r = write_all(out, buf, (size_t)n);
-                if (r < 0)
-                        return sb_error_set(e, r, "cannot write %s: %m", dest);
-        }
-}
-
-/* Recreate host entry dir_fd/name inside root at dest: a symlink is copied as a symlink (it is
- * resolved later, inside the sandbox), a small regular file is copied when copy_files is set,
- * anything else is bound with attrs. A missing entry is not an error: hosts differ. */
-static int share_host_entry(int dir_fd, const char *name, int root_fd, const char *dest,
-                            unsigned long long attrs, bool copy_files, struct sb_error *e)
-{
-        _cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        struct stat st;
-
-        if (fd < 0)
-                return errno == ENOENT ? 0
-                                       : sb_error_set(e, -errno, "cannot open host %s: %m", dest);
-        if (fstat(fd, &st) < 0)
-                return sb_error_set(e, -errno, "cannot stat host %s: %m", dest);
-        if (S_ISLNK(st.st_mode)) {
-                char target[PATH_MAX];
-                ssize_t n = readlinkat(dir_fd, name, target, sizeof(target) - 1);
-                _cleanup_close_ int parent = -EBADF;
-                char parent_path[PATH_MAX];
-                const char *slash = strrchr(dest, '/');
-
-                if (n < 0)
-                        return sb_error_set(e, -errno, "cannot read link %s: %m", dest);
-                target[n] = '\0';
-                snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - dest), dest);
-                parent = open_in_root(root_fd, parent_path[0] ? parent_path : "/", S_IFDIR);
-                if (parent < 0)
-                        return sb_error_set(e, parent, "cannot create %s: %m", parent_path);
-                if (symlinkat(target, parent, slash + 1) < 0)
-                        return sb_error_set(e, -errno, "cannot create symlink %s: %m", dest);
-                return 0;
-        }
-        if (copy_files && S_ISREG(st.st_mode) && st.st_size <= COPY_MAX)
-                return copy_host_file(fd, root_fd, dest, e);
-        return bind_mount_fd(fd, root_fd, dest, attrs, e);
-}
-
-static int write_file_in_root(int root_fd, const char *dir, const char *name, const char *content,
-                              struct sb_error *e)
-{
-        _cleanup_close_ int dfd = open_in_root(root_fd, dir, S_IFDIR), fd = -EBADF;
-        int r;
-
-        if (dfd < 0)
-                return sb_error_set(e, dfd, "cannot create %s: %m", dir);
-        fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return sb_error_set(e, -errno, "cannot create %s/%s: %m", dir, name);
-        r = write_all(fd, content, strlen(content));
-        if (r < 0)
-                return sb_error_set(e, r, "cannot write %s/%s: %m", dir, name);
-        return 0;
-}
-
-static int setup_etc(const struct sandbox_spec *spec, int root_fd, struct sb_error *e)
-{
-        _cleanup_close_ int host_etc = open("/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        char buf[2048];
-        int r;
-
-        if (host_etc < 0)
-                return sb_error_set(e, -errno, "cannot open host /etc: %m");
-        for (size_t i = 0; i < ELEMENTSOF(etc_entries); i++) {
-                char dest[PATH_MAX];
-
-                snprintf(dest, sizeof(dest), "/etc/%s", etc_entries[i]);
-                r = share_host_entry(host_etc, etc_entries[i], root_fd, dest, RO_ATTRS, true, e);
-                if (r < 0)
-                        return r;
-        }
-
-        /* Only the caller and nobody exist inside: the host's account list is nobody's
-         * business, and ids that are not mapped show up as nobody anyway. */
-        snprintf(buf, sizeof(buf),
-                 "%s:x:%u:%u::%s:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/"
-                 "nologin\n",
-                 spec->user_name, (unsigned)spec->uid, (unsigned)spec->gid,
-                 spec->home ? spec->home : "/");
-        r = write_file_in_root(root_fd, "/etc", "passwd", buf, e);
-        if (r < 0)
-                return r;
-        snprintf(buf, sizeof(buf), "%s:x:%u:\nnogroup:x:65534:\n", spec->user_name,
-                 (unsigned)spec->gid);
-        r = write_file_in_root(root_fd, "/etc", "group", buf, e);
-        if (r < 0)
-                return r;
-        snprintf(buf, sizeof(buf), "%s\n", spec->hostname);
-        r = write_file_in_root(root_fd, "/etc", "hostname", buf, e);
-        if (r < 0)
-                return r;
-        {
-                _cleanup_close_ int etc = open_in_root(root_fd, "/etc", S_IFDIR);
-                if (etc < 0 || symlinkat("../proc/self/mounts", etc, "mtab") < 0)
-                        return sb_error_set(e, etc < 0 ? etc : -errno,
-                                            "cannot create /etc/mtab: %m");
-        }
+        for (size_t i = 0; i < ELEMENTSOF(skeleton); i++)
+                if (mkdirat(root_fd, skeleton[i], 0755) < 0)
+                        return sb_error_set(e, -errno, "cannot create /%s: %m", skeleton[i]);
+        var = openat(root_fd, "var", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (var < 0 || mkdirat(var, "tmp", 0755) < 0)
+                return sb_error_set(e, -errno, "cannot create /var/tmp: %m");
         return 0;
 }
 
 static int setup_dev(int root_fd, struct sb_error *e)
 {
+        static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
         static const char *const links[][2] = {
             {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},
             {"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
             {"stderr", "/proc/self/fd/2"},
         };
-        _cleanup_close_ int host_dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC), dev = -EBADF;
+        _cleanup_close_ int host_dev = -EBADF, dev = -EBADF, pts = -EBADF, shm = -EBADF;
         int r;
 
+        host_dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (host_dev < 0)
                 return sb_error_set(e, -errno, "cannot open host /dev: %m");
-        r = fs_mount_at("tmpfs", "mode=0755\0size=64k\0", root_fd, "/dev",
-                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
-                char dest[64];
-                _cleanup_close_ int fd =
-                    openat(host_dev, dev_nodes[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                struct stat st;
 
-                if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
-                        return sb_error_set(e, fd < 0 ? -errno : -ENODEV,
-                                            "host /dev/%s is missing or not a device",
-                                            dev_nodes[i]);
-                snprintf(dest, sizeof(dest), "/dev/%s", dev_nodes[i]);
-                r = bind_mount_fd(fd, root_fd, dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
-                if (r < 0)
-                        return r;
-        }
-        /* A devpts of our own: the host's ptys stay out of reach. */
-        r = fs_mount_at("devpts", "newinstance\0ptmxmode=0666\0mode=0620\0", root_fd, "/dev/pts",
-                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
-        if (r < 0)
-                return r;
-        r = fs_mount_at("tmpfs", "mode=1777\0", root_fd, "/dev/shm",
-                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e);
-        if (r < 0)
-                return r;
-        dev = open_in_root(root_fd, "/dev", 0);
+        /* A tmpfs of its own, filled while still detached: nothing can look into it before it is
+         * complete, and every entry is one call relative to its fd. */
+        dev = mount_new_fs("tmpfs", "mode=0755\0size=64k\0", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+                           "/dev", e);
         if (dev < 0)
-                return sb_error_set(e, dev, "cannot open /dev: %m");
+                return dev;
+        for (size_t i = 0; i < ELEMENTSOF(nodes); i++)
+                if (mknodat(dev, nodes[i], S_IFREG | 0644, 0) < 0)
+                        return sb_error_set(e, -errno, "cannot create /dev/%s: %m", nodes[i]);
+        if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 0755) < 0)
+                return sb_error_set(e, -errno, "cannot create /dev/pts and /dev/shm: %m");
         for (size_t i = 0; i < ELEMENTSOF(links); i++)
                 if (symlinkat(links[i][1], dev, links[i][0]) < 0)
                         return sb_error_set(e, -errno, "cannot create /dev/%s: %m", links[i][0]);
-        return 0;
+        r = mount_attach_in_root(dev, root_fd, "/dev", S_IFDIR, e);
+        if (r < 0)
+                return r;
+
+        /* The host's harmless character devices, each bound over its placeholder. */
+        for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+                _cleanup_close_ int tree = -EBADF;
+                char what[32];
+                struct stat st;
+
+                snprintf(what, sizeof(what), "/dev/%s", nodes[i]);
+                tree = mount_clone_tree(host_dev, nodes[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+                                        what, e);
+                if (tree == -ENOENT ||
+                    (tree >= 0 && (fstat(tree, &st) < 0 || !S_ISCHR(st.st_mode))))
+                        return sb_error_set(e, tree < 0 ? tree : -ENODEV,
+                                            "host %s is missing or not a device", what);
+                if (tree < 0)
+                        return tree;
+                r = mount_attach(tree, dev, nodes[i], what, e);
+                if (r < 0)
+                        return r;
+        }
+        /* A devpts of our own: the host's ptys stay out of reach. (Every devpts mount is a new
+         * instance since Linux 4.7; "newinstance" is implied.) */
+        pts = mount_new_fs("devpts", "ptmxmode=0666\0mode=0620\0",
+                           MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", e);
+        if (pts < 0)
+                return pts;
+        r = mount_attach(pts, dev, "pts", "/dev/pts", e);
+        if (r < 0)
+                return r;
+        shm = mount_new_fs("tmpfs", "mode=1777\0", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm",
+                           e);
+        if (shm < 0)
+                return shm;
+        return mount_attach(shm, dev, "shm", "/dev/shm", e);
 }
 
 static int setup_proc(int root_fd, struct sb_error *e)
@@ -257,19 +111,29 @@ static int setup_proc(int root_fd, struct sb_error *e)
         /* What a process in a user namespace could otherwise reach through procfs: sysctls
          * of the namespaces it owns, the magic SysRq trigger, interrupt affinity, bus
          * devices. Bound read-only over themselves, as bubblewrap does. */
-        static const char *const ro_paths[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
-                                               "/proc/bus", "/proc/fs"};
-        int r = fs_mount_at("proc", NULL, root_fd, "/proc",
-                            MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+        static const char *const ro_paths[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+        _cleanup_close_ int proc = -EBADF;
+        int r;
+
+        proc = mount_new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                            "/proc", e);
+        if (proc < 0)
+                return proc;
+        /* Attached first: only a mount in our namespace can be cloned for the binds below. */
+        r = mount_attach_in_root(proc, root_fd, "/proc", S_IFDIR, e);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(ro_paths); i++) {
-                _cleanup_close_ int fd = open_in_root(root_fd, ro_paths[i], 0);
-                if (fd == -ENOENT)
-                        continue;
-                if (fd < 0)
-                        return sb_error_set(e, fd, "cannot open %s: %m", ro_paths[i]);
-                r = bind_mount_fd(fd, root_fd, ro_paths[i], RO_ATTRS | MOUNT_ATTR_NOEXEC, e);
+                _cleanup_close_ int tree = -EBADF;
+                char what[32];
+
+                snprintf(what, sizeof(what), "/proc/%s", ro_paths[i]);
+                tree = mount_clone_tree(proc, ro_paths[i], RO_ATTRS | MOUNT_ATTR_NOEXEC, what, e);
+                if (tree == -ENOENT)
+                        continue; /* not in every kernel's procfs */
+                if (tree < 0)
+                        return tree;
+                r = mount_attach(tree, proc, ro_paths[i], what, e);
                 if (r < 0)
                         return r;
         }
@@ -418,7 +282,7 @@ static void close_fds(int **fds)
 
 int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
 {
-        _cleanup_close_ int root_fd = -EBADF, host_root = -EBADF;
+        _cleanup_close_ int root_fd = -EBADF;
         _cleanup_(close_fds) int *layer_fds = NULL;
         size_t n_layers;
         int r;
@@ -460,19 +324,18 @@ int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
                 safe_close(root_fd);
                 root_fd = overlay;
         } else {
-                host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (host_root < 0)
-                        return sb_error_set(e, -errno, "cannot open /: %m");
-                for (size_t i = 0; i < ELEMENTSOF(system_dirs); i++) {
-                        char dest[64];
+                _cleanup_close_ int etc = -EBADF;
 
-                        snprintf(dest, sizeof(dest), "/%s", system_dirs[i]);
-                        r = share_host_entry(host_root, system_dirs[i], root_fd, dest, RO_ATTRS,
-                                             false, e);
-                        if (r < 0)
-                                return r;
-                }
-                r = setup_etc(spec, root_fd, e);
+                r = make_skeleton(root_fd, e);
+                if (r < 0)
+                        return r;
+                r = rootfs_host_system(root_fd, e);
+                if (r < 0)
+                        return r;
+                etc = openat(root_fd, "etc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (etc < 0)
+                        return sb_error_set(e, -errno, "cannot open /etc: %m");
+                r = rootfs_host_etc(spec, etc, e);
                 if (r < 0)
                         return r;
         }
@@ -509,10 +372,9 @@ int rootfs_setup(const struct sandbox_spec *spec, struct sb_error *e)
          * container engines; the host-based root is read-only. */
         if (spec->image_layers)
                 return 0;
-        {
-                _cleanup_close_ int new_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (new_root < 0)
-                        return sb_error_set(e, -errno, "cannot open the new root: %m");
-                return mount_set_attrs(new_root, "/", RO_ATTRS, false, e);
-        }
+        /* root_fd is the new "/" now. Not recursive: the mounts on it keep their own flags. */
+        if (mount_setattr(root_fd, "", AT_EMPTY_PATH, &(struct mount_attr){.attr_set = RO_ATTRS},
+                          sizeof(struct mount_attr)) < 0)
+                return sb_error_set(e, -errno, "cannot make the new root read-only: %m");
+        return 0;
 }

@@ -27,7 +27,10 @@ int userns_map_single(pid_t pid, uid_t inside_uid, uid_t uid, gid_t inside_gid, 
         char path[64], map[64];
         int r;
 
-        snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+        if (pid == 0)
+                snprintf(path, sizeof(path), "/proc/self");
+        else
+                snprintf(path, sizeof(path), "/proc/%d", (int)pid);
         dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (dir < 0)
                 return sb_error_set(e, -errno, "cannot open %s: %m", path);

@@ -10,7 +10,9 @@
  * uid_map. */
 int userns_map_self(pid_t pid, uid_t uid, gid_t gid, struct sb_error *e);
 
-/* The same with the caller's ids appearing as inside_uid/inside_gid (an image's User=). */
+/* The same with the caller's ids appearing as inside_uid/inside_gid (an image's User=). pid 0:
+ * the caller's own namespace, which a process may map itself into (its own ids only: what
+ * `unshare -r` does). */
 int userns_map_single(pid_t pid, uid_t inside_uid, uid_t uid, gid_t inside_gid, gid_t gid,
                       struct sb_error *e);
 

@@ -55,16 +55,32 @@ static int open_dir(const char *path, const struct policy_trust *trust, bool mis
         return TAKE_FD(fd);
 }
 
-/* Read all of fd, at most POLICY_FILE_SIZE_MAX bytes. */
-static int read_capped(int fd, const char *path, char **ret, size_t *ret_size, struct sb_error *e)
+/* Read all of fd, at most POLICY_FILE_SIZE_MAX bytes, into a buffer of the size fstat() saw (a
+ * policy is a few hundred bytes: no need to map the whole cap), grown if the file grew. */
+static int read_capped(int fd, const char *path, off_t size_hint, char **ret, size_t *ret_size,
+                       struct sb_error *e)
 {
-        _cleanup_free_ char *buf = malloc(POLICY_FILE_SIZE_MAX + 1);
+        size_t cap = size_hint > 0 && size_hint < POLICY_FILE_SIZE_MAX ? (size_t)size_hint + 1
+                                                                       : POLICY_FILE_SIZE_MAX + 1;
+        _cleanup_free_ char *buf = malloc(cap);
         size_t n = 0;
 
         if (!buf)
                 return sb_error_set(e, -ENOMEM, "out of memory");
         for (;;) {
-                ssize_t k = read(fd, buf + n, POLICY_FILE_SIZE_MAX + 1 - n);
+                ssize_t k;
+
+                if (n == cap && cap < POLICY_FILE_SIZE_MAX + 1) {
+                        size_t want =
+                            cap * 2 < POLICY_FILE_SIZE_MAX + 1 ? cap * 2 : POLICY_FILE_SIZE_MAX + 1;
+                        char *b = realloc(buf, want);
+
+                        if (!b)
+                                return sb_error_set(e, -ENOMEM, "out of memory");
+                        buf = b;
+                        cap = want;
+                }
+                k = read(fd, buf + n, cap - n);
 
                 if (k < 0 && errno == EINTR)
                         continue;
@@ -116,7 +132,7 @@ int policy_load_file(const char *path, enum policy_file_kind kind, const struct 
                 if (r < 0)
                         return r;
         }
-        r = read_capped(fd, path, &data, &size, e);
+        r = read_capped(fd, path, st.st_size, &data, &size, e);
         if (r < 0)
                 return r;
         return policy_parse_buffer(path, data, size, kind, ret, reterr_line, reterr_column, e);
@@ -268,6 +284,15 @@ static char *const *admin_dirs(const struct policy_dirs *dirs)
 int policy_load_ceiling(const struct policy_dirs *dirs, const char *user, char *const *groups,
                         const struct policy_system *sys, struct policy **ret, struct sb_error *e)
 {
+        struct policy_member who = {.user = user, .groups = groups, .groups_known = true};
+
+        return policy_load_ceiling_member(dirs, &who, sys, ret, e);
+}
+
+int policy_load_ceiling_member(const struct policy_dirs *dirs, struct policy_member *who,
+                               const struct policy_system *sys, struct policy **ret,
+                               struct sb_error *e)
+{
         const struct policy_trust trust = {dirs->admin_uid};
         _cleanup_strv_free_ char **paths = NULL;
         _cleanup_policy_free_ struct policy *ceiling = policy_new(POLICY_KIND_EFFECTIVE, NULL);
@@ -285,7 +310,13 @@ int policy_load_ceiling(const struct policy_dirs *dirs, const char *user, char *
                 r = policy_load_file(*path, POLICY_KIND_POLICY, &trust, &p, NULL, NULL, e);
                 if (r < 0)
                         return r;
-                if (!policy_matches(p, user, groups))
+                r = policy_member_matches(p, who);
+                if (r < 0)
+                        return sb_error_set(e, r,
+                                            "cannot look up the groups of %s for the [Match] "
+                                            "Group= of %s: %m",
+                                            who->user, *path);
+                if (r == 0)
                         continue;
                 r = policy_stack(ceiling, p, sys, &s);
                 if (r < 0)

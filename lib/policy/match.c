@@ -20,13 +20,38 @@ static bool any_in(char *const *want, char *const *have)
 
 bool policy_matches(const struct policy *p, const char *user, char *const *groups)
 {
-        if (!strv_length(p->match_users) && !strv_length(p->match_groups))
-                return true;
-        if (strv_length(p->match_users) && (!user || strv_find(p->match_users, user) < 0))
-                return false;
-        if (strv_length(p->match_groups) && !any_in(p->match_groups, groups))
-                return false;
-        return true;
+        struct policy_member m = {.user = user, .groups = groups, .groups_known = true};
+
+        return policy_member_matches(p, &m) > 0;
+}
+
+void policy_member_done(struct policy_member *m)
+{
+        if (m->looked_up && m->groups == m->looked_up) {
+                m->groups = NULL;
+                m->groups_known = false;
+        }
+        m->looked_up = strv_free(m->looked_up);
+}
+
+int policy_member_matches(const struct policy *p, struct policy_member *m)
+{
+        int r;
+
+        if (strv_length(p->match_users) && (!m->user || strv_find(p->match_users, m->user) < 0))
+                return 0;
+        if (!strv_length(p->match_groups))
+                return 1;
+        if (!m->groups_known) {
+                if (!m->user)
+                        return 0; /* no name, no membership to look up */
+                r = policy_user_groups(m->user, m->gid, &m->looked_up);
+                if (r < 0)
+                        return r;
+                m->groups = m->looked_up;
+                m->groups_known = true;
+        }
+        return any_in(p->match_groups, m->groups) ? 1 : 0;
 }
 
 /* More than any sane system has; stops a broken NSS module from making us loop forever. */

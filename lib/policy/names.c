@@ -6,11 +6,11 @@
  * same file valid on one machine and invalid on another. test-policy-values checks it against
  * the kernel header. */
 #include <errno.h>
-#include <seccomp.h>
 #include <string.h>
 #include <strings.h>
 
 #include "policy-internal.h"
+#include "seccomp-dl.h"
 
 static const char *const cap_names[POLICY_CAP_MAX] = {
     "CAP_CHOWN",
@@ -127,11 +127,16 @@ const struct policy_syscall_group *policy_syscall_group_find(const char *name)
         return NULL;
 }
 
-bool policy_syscall_name_valid(const char *name)
+int policy_syscall_name_valid(const char *name)
 {
+        int r;
+
         /* Resolves names of every architecture libseccomp supports (negative pseudo numbers for
          * those absent here), so a file stays valid across architectures. */
         if (!name[0] || strlen(name) > 64)
-                return false;
-        return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+                return 0;
+        r = seccomp_dl_open();
+        if (r < 0)
+                return r;
+        return sym_seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
 }

@@ -381,9 +381,14 @@ static int parse_syscalls(struct parser *ps, enum policy_key k, const char *valu
                         }
                         for (const char *const *x = g->members; r >= 0 && *x; x++)
                                 r = name_list_add(&add, *x);
-                } else if (!policy_syscall_name_valid(word)) {
-                        r = fail(ps, woff, -EINVAL, "unknown system call \"%s\" in %s=", word,
-                                 policy_keys[k].name);
+                } else if ((r = policy_syscall_name_valid(word)) <= 0) {
+                        r = r < 0
+                                ? fail(ps, woff, r,
+                                       "cannot check system call names in %s=: libseccomp "
+                                       "(libseccomp.so.2) cannot be loaded",
+                                       policy_keys[k].name)
+                                : fail(ps, woff, -EINVAL, "unknown system call \"%s\" in %s=", word,
+                                       policy_keys[k].name);
                         break;
                 } else {
                         r = name_list_add(&owned, word);

@@ -170,8 +170,9 @@ struct policy_syscall_group {
 extern const struct policy_syscall_group policy_syscall_groups[];
 extern const size_t policy_syscall_groups_n;
 const struct policy_syscall_group *policy_syscall_group_find(const char *name);
-/* Is name a system call libseccomp knows (on any architecture)? */
-bool policy_syscall_name_valid(const char *name);
+/* Is name a system call libseccomp knows (on any architecture)? 1 or 0; -errno when libseccomp
+ * cannot be loaded (seccomp-dl.h). */
+int policy_syscall_name_valid(const char *name);
 
 /* ---- explain.c ---- */
 /* "[-]SRC[:DST[:norbind]]" as written in a file (unquoted). NULL on ENOMEM. */

@@ -363,6 +363,27 @@ int policy_parse_assignment(struct policy *p, const char *assignment, const char
  * without [Match] matches everyone. */
 bool policy_matches(const struct policy *p, const char *user, char *const *groups);
 
+/* The user a policy is matched against, with groups known or not yet looked up. Most machines
+ * have no [Match] Group= policy, and the group lookup goes through every NSS module of the
+ * group database (libnss_systemd alone loads two more libraries and probes six directories):
+ * with groups_known false, the groups are looked up (policy_user_groups(), with gid as the
+ * primary group) the first time a policy's Group= needs them, and kept. */
+struct policy_member {
+        const char *user;
+        gid_t gid;
+        char *const *groups; /* valid when groups_known */
+        bool groups_known;
+        char **looked_up; /* owned: what the lookup found */
+};
+
+/* Frees what policy_member_matches() looked up. */
+void policy_member_done(struct policy_member *m);
+
+/* policy_matches() for m, looking up m's groups first when p's Group= needs them and they are
+ * not known yet: 1 (matches), 0 (does not), or -errno of a failed lookup (a policy whose match
+ * cannot be decided must not be skipped). */
+int policy_member_matches(const struct policy *p, struct policy_member *m);
+
 /* The names of every group user belongs to (getgrouplist(3) with gid as the primary group, so
  * NSS sources like LDAP and SSSD count), in getgrouplist() order, unique. Groups without a name
  * are left out. 0 or -errno (-ENOENT is never returned for a missing group name). */
@@ -448,6 +469,13 @@ struct policy_dirs {
  */
 int policy_load_ceiling(const struct policy_dirs *dirs, const char *user, char *const *groups,
                         const struct policy_system *sys, struct policy **ret, struct sb_error *e);
+
+/* The same for a member whose groups may not be known yet (see struct policy_member): they are
+ * looked up only when a policy's [Match] Group= needs them; a failed lookup is an error naming
+ * that policy. */
+int policy_load_ceiling_member(const struct policy_dirs *dirs, struct policy_member *who,
+                               const struct policy_system *sys, struct policy **ret,
+                               struct sb_error *e);
 
 /* APP's admin profile (apps/APP.profile over admin_dirs) and the user's (user_dir/apps/), each
  * NULL when there is none. app must be a plain name: [A-Za-z0-9_.@+-], not starting with '.'. */

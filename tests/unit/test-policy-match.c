@@ -89,6 +89,39 @@ TEST(match_reset)
         ASSERT_TRUE(policy_matches(p, "zed", NULL));
 }
 
+TEST(member_groups_looked_up_only_when_needed)
+{
+        _cleanup_policy_free_ struct policy *any = parse("[Resources]\nTasksMax=10\n");
+        _cleanup_policy_free_ struct policy *other_user =
+            parse("[Match]\nUser=nobody-else\nGroup=root\n");
+        _cleanup_policy_free_ struct policy *by_group = parse("[Match]\nGroup=root\n");
+        _cleanup_(policy_member_done) struct policy_member m = {.user = "root", .gid = 0};
+
+        ASSERT_TRUE(any && other_user && by_group);
+        /* Neither needs the groups: no NSS lookup. */
+        ASSERT_EQ(policy_member_matches(any, &m), 1);
+        ASSERT_EQ(policy_member_matches(other_user, &m), 0);
+        ASSERT_FALSE(m.groups_known);
+        ASSERT_TRUE(m.looked_up == NULL);
+        /* Group= does: looked up once, then kept. */
+        ASSERT_EQ(policy_member_matches(by_group, &m), 1);
+        ASSERT_TRUE(m.groups_known);
+        ASSERT_TRUE(strv_find(m.looked_up, "root") >= 0);
+        ASSERT_EQ(policy_member_matches(by_group, &m), 1);
+}
+
+TEST(member_groups_given)
+{
+        _cleanup_policy_free_ struct policy *p = parse("[Match]\nGroup=lab\n");
+        char *lab[] = {"lab", NULL};
+        struct policy_member m = {.user = "root", .gid = 0, .groups = lab, .groups_known = true};
+
+        ASSERT_TRUE(p);
+        /* root is not in "lab" on this machine; the given groups count, not NSS's */
+        ASSERT_EQ(policy_member_matches(p, &m), 1);
+        ASSERT_TRUE(m.looked_up == NULL);
+}
+
 TEST(user_groups_root)
 {
         _cleanup_strv_free_ char **groups = NULL;
