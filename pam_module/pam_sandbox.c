@@ -150,13 +150,13 @@ static const struct decision *get_decision(struct context *c)
 
 static int prepare(struct context *c, const struct decision *d)
 {
-        struct systemd_datum data[4];
+        struct systemd_datum data[SYSTEMD_DATA_MAX];
         struct limits l;
         struct sb_error e = {};
         int n;
 
         if (limits_from_policy(d->policy, &d->sys, &l, &e) < 0 ||
-            (n = resources_systemd_data(&l, data, &e)) < 0) {
+            (n = resources_systemd_data(&l, resources_runtime_max_usec(d->policy), data, &e)) < 0) {
                 sandbox_log(c->h, LOG_ERR, NULL, "refusing the session of user %s: %s", d->user,
                             e.msg);
                 return PAM_SESSION_ERR;
@@ -198,11 +198,18 @@ static int resources(struct context *c, const struct decision *d, char ***applie
         r = limits_from_policy(d->policy, &d->sys, &l, e);
         if (r < 0)
                 return r;
-        if (!limits_any(&l))
+        if (!limits_any(&l) && resources_runtime_max_usec(d->policy) == LIMIT_UNSET)
                 return 0;
         r = resources_check_placement(d->uid, &where, e);
         if (r < 0)
                 return r;
+        r = resources_check_runtime(d->policy, e);
+        if (r < 0)
+                return r;
+        if (r > 0 && applied_add(applied, d->policy, POLICY_RUNTIME_MAX_SEC) < 0)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        if (!limits_any(&l))
+                return 0;
         r = resources_apply_slice(d->uid, &l, e);
         if (r < 0)
                 return r;

@@ -102,3 +102,9 @@ static inline void scope_freep(struct scope **s)
  * a host program's process, and nothing here forks. Limits that are not set are left as they are.
  * Nothing to set: 0 without connecting. -errno with the manager's error message otherwise. */
 int cgroup_set_slice_limits(const char *unit, const struct limits *l, struct sb_error *e);
+
+/* The RuntimeMaxUSec= of a loaded scope of the system manager (the PAM module checks that
+ * pam_systemd put a policy's RuntimeMaxSec= on the session's scope: a pam_systemd that does not
+ * know the data, or cannot parse it, ignores it with a mere warning). UINT64_MAX is infinity.
+ * Same connection rules as above. */
+int cgroup_get_scope_runtime_max(const char *unit, uint64_t *ret, struct sb_error *e);

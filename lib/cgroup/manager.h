@@ -20,3 +20,8 @@ int manager_start_scope(const char *unit, const char *description, const struct 
 /* SetUnitProperties(unit, runtime=true, the limits of l that are set) on the system manager.
  * -EHOSTDOWN when no system manager could be reached. */
 int manager_set_unit_properties(const char *unit, const struct limits *l, struct sb_error *e);
+
+/* A property of type t of a loaded unit of the system manager (GetUnit, then Get on the unit's
+ * object, over a fresh connection). -EHOSTDOWN when no system manager could be reached. */
+int manager_get_unit_u64(const char *unit, const char *interface, const char *property,
+                         uint64_t *ret, struct sb_error *e);

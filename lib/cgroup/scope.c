@@ -316,3 +316,11 @@ int cgroup_set_slice_limits(const char *unit, const struct limits *l, struct sb_
                 return 0;
         return manager_set_unit_properties(unit, l, e);
 }
+
+int cgroup_get_scope_runtime_max(const char *unit, uint64_t *ret, struct sb_error *e)
+{
+        if (!unit || !unit[0] || strlen(unit) > UNIT_NAME_LENGTH_MAX)
+                return sb_error_set(e, -EINVAL, "invalid unit name");
+        return manager_get_unit_u64(unit, "org.freedesktop.systemd1.Scope", "RuntimeMaxUSec", ret,
+                                    e);
+}

@@ -16,6 +16,7 @@
         X(sd_bus_error_has_names_sentinel)                                                         \
         X(sd_bus_error_is_set)                                                                     \
         X(sd_bus_flush_close_unref)                                                                \
+        X(sd_bus_get_property_trivial)                                                             \
         X(sd_bus_is_bus_client)                                                                    \
         X(sd_bus_match_signal)                                                                     \
         X(sd_bus_message_append)                                                                   \

@@ -332,7 +332,7 @@ static void collect(struct facts *f)
 struct result {
         int open_rc, close_rc;
         int rc_prepare, rc_enter; /* the wrapper's report; -1 when absent */
-        char memory_max[32], tasks_max[32], cpu_weight[32], io_weight[32];
+        char memory_max[32], tasks_max[32], cpu_weight[32], io_weight[32], runtime_max_sec[32];
         char env_test[64];
         bool record_after_open, record_after_close;
         char record[4096];
@@ -408,6 +408,8 @@ static void login_child(const char *service, const char *user, const struct logi
         env_copy(h, "SANDBOX_TEST_systemd_tasks_max", r.tasks_max, sizeof(r.tasks_max));
         env_copy(h, "SANDBOX_TEST_systemd_cpu_weight", r.cpu_weight, sizeof(r.cpu_weight));
         env_copy(h, "SANDBOX_TEST_systemd_io_weight", r.io_weight, sizeof(r.io_weight));
+        env_copy(h, "SANDBOX_TEST_systemd_runtime_max_sec", r.runtime_max_sec,
+                 sizeof(r.runtime_max_sec));
         env_copy(h, "SANDBOX_TEST_ENV", r.env_test, sizeof(r.env_test));
         r.record_after_open = record_read(r.record, sizeof(r.record));
 
@@ -581,10 +583,15 @@ static void setup(void)
 
         snprintf(text, sizeof(text),
                  "[Match]\nGroup=%s\n\n[Resources]\nMemoryMax=1G\nTasksMax=100\nCPUWeight=50\n"
-                 "IOWeight=20\n",
+                 "IOWeight=20\nRuntimeMaxSec=1h 30min\n",
                  group);
         policy("limits", "50-limits.policy", text);
         services("limits", "");
+        /* RuntimeMaxSec= alone: no slice limit, but the session's lifetime still needs logind. */
+        snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Resources]\nRuntimeMaxSec=2.5s\n",
+                 group);
+        policy("runtime", "50-runtime.policy", text);
+        services("runtime", "");
 
         snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nReadOnlyPaths=%s/link/sub\n",
                  group, work);
@@ -786,6 +793,12 @@ static void test_limits(void)
         CHECK_STR("100", r.tasks_max, "limits: systemd.tasks_max for pam_systemd");
         CHECK_STR("50", r.cpu_weight, "limits: systemd.cpu_weight for pam_systemd");
         CHECK_STR("20", r.io_weight, "limits: systemd.io_weight for pam_systemd");
+        CHECK_STR("5400000000us", r.runtime_max_sec,
+                  "limits: systemd.runtime_max_sec for pam_systemd (parse_sec() reads µs)");
+        login("wrap-runtime", member, NULL, &r);
+        check_rc(PAM_SUCCESS, r.rc_prepare, "RuntimeMaxSec= alone, prepare: the module returns");
+        CHECK_STR("2500000us", r.runtime_max_sec, "RuntimeMaxSec=2.5s: systemd.runtime_max_sec");
+        CHECK_STR("", r.memory_max, "RuntimeMaxSec= alone: no systemd.memory_max");
         if (access("/run/systemd/system", F_OK) == 0) {
                 tap_n++;
                 printf("ok %u - limits without logind # SKIP systemd runs here (the vm suite "
@@ -796,6 +809,8 @@ static void test_limits(void)
         check_rc(PAM_SESSION_ERR, r.rc_enter,
                  "limits, enter without logind: the module returns (fail closed)");
         check_log(logs, "logind did not place this process", "limits without logind: logged");
+        check_rc(PAM_SESSION_ERR, r.rc_enter,
+                 "RuntimeMaxSec= alone, enter without logind: the module returns (fail closed)");
 }
 
 static void test_fail_closed_mounts(void)
