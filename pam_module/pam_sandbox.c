@@ -259,6 +259,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
         _cleanup_strv_free_ char **skipped = NULL;
         _cleanup_free_ char *session = NULL, *name = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
+        uint64_t pid_start;
         int r;
 
         r = process_check_single_threaded(e);
@@ -271,6 +272,14 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
         dir_fd = record_dir_open(e);
         if (dir_fd < 0)
                 return dir_fd;
+        /* The records of sessions whose close ran unprivileged, or never ran (a crash). */
+        r = record_prune(dir_fd);
+        if (r > 0)
+                debug(c, "removed %d record(s) of sessions that are gone from %s", r, RECORD_DIR);
+        r = record_process_start(getpid(), &pid_start);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read the start time of process %d: %s",
+                                    (int)getpid(), strerror(-r));
 
         if (mounts_needed(p)) {
                 r = mounts_apply(p, &mu, applied, &skipped, e);
@@ -332,6 +341,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
                     .service = c->service,
                     .session = session,
                     .pid = getpid(),
+                    .pid_start = pid_start,
                     .policy_files = d->policy_files,
                     .applied = *applied,
                     .policy = p,
