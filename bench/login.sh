@@ -13,8 +13,9 @@
 # commands enter their namespace the same way (nsenter --mount), so that costs both the same.
 # The policy comes from a private config= directory and matches a bench user created (and
 # removed again) here: the [Sandbox] keys of the VM tier's PAM policy plus a system call filter,
-# and, where logind runs (SANDBOX_BENCH_LIMITS=1, the VM guest), the [Resources] too, which need
-# a logind session (a host without systemd refuses them, fail closed).
+# and, where logind runs (the VM guest), [Resources] assignments given as words in
+# SANDBOX_BENCH_RESOURCES ("MemoryMax=1G TasksMax=256 RuntimeMaxSec=1h"), which need a logind
+# session (a host without systemd refuses them, fail closed).
 #
 # Prints one "result" line per stack (median and mean in ms) and the difference of the medians.
 set -euo pipefail
@@ -52,8 +53,10 @@ fi
 mkdir -p "$work/conf/policy.d"
 {
         printf '[Match]\nGroup=%s\n\n' "$group"
-        if [[ ${SANDBOX_BENCH_LIMITS:-0} == 1 ]]; then
-                printf '[Resources]\nMemoryMax=1G\nTasksMax=256\nRuntimeMaxSec=1h\n\n'
+        if [[ -n ${SANDBOX_BENCH_RESOURCES:-} ]]; then
+                printf '[Resources]\n'
+                printf '%s\n' $SANDBOX_BENCH_RESOURCES
+                printf '\n'
         fi
         printf '[Sandbox]\nPrivateTmp=yes\nPrivateNetwork=yes\nProtectSystem=strict\n'
         printf 'ProtectHome=read-only\nNoNewPrivileges=yes\nSystemCallFilter=~@mount @swap @reboot\n'

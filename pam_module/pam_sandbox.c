@@ -22,7 +22,6 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
-#include <systemd/sd-login.h>
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -330,7 +329,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
 
         /* The record before the filters, which may deny what writing it takes; it already lists
          * them, and goes away again if they fail. */
-        if (sd_pid_get_session(0, &session) < 0)
+        if (session_of_self(&session) < 0)
                 session = NULL;
         if (record_name(session, getpid(), &name) < 0)
                 return sb_error_set(e, -ENOMEM, "out of memory");

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-login.h>
 
 #include "cgroup.h"
+#include "sd-dl.h"
 #include "session-resources.h"
 
 /* pam_systemd's (and systemd's) range of CPUWeight= and IOWeight=. */
@@ -58,15 +58,39 @@ uint64_t resources_runtime_max_usec(const struct policy *p)
         return p->runtime_max.value;
 }
 
+int session_of_self(char **ret)
+{
+        int r;
+
+        if (!sd_dl_booted())
+                return -ENODATA; /* no logind, so no session, and no libsystemd to load */
+        r = sd_dl_open();
+        if (r < 0)
+                return r;
+        return sym_sd_pid_get_session(0, ret);
+}
+
+int unit_of_self(char **ret)
+{
+        int r;
+
+        if (!sd_dl_booted())
+                return -ENODATA;
+        r = sd_dl_open();
+        if (r < 0)
+                return r;
+        return sym_sd_pid_get_unit(0, ret);
+}
+
 int resources_check_placement(uid_t uid, char **ret_where, struct sb_error *e)
 {
         _cleanup_free_ char *session = NULL, *unit = NULL, *expected = NULL, *where = NULL;
         uid_t owner;
         int r;
 
-        r = sd_pid_get_session(0, &session);
+        r = session_of_self(&session);
         if (r >= 0) {
-                r = sd_session_get_uid(session, &owner);
+                r = (sd_dl_open() < 0 ? -EOPNOTSUPP : sym_sd_session_get_uid(session, &owner));
                 if (r < 0)
                         return sb_error_set(e, -EHOSTDOWN,
                                             "logind does not know the owner of session %s: %s",
@@ -83,7 +107,7 @@ int resources_check_placement(uid_t uid, char **ret_where, struct sb_error *e)
                  * user-UID.slice too. */
                 if (asprintf(&expected, "user@%u.service", (unsigned)uid) < 0)
                         return sb_error_set(e, -ENOMEM, "out of memory");
-                if (sd_pid_get_unit(0, &unit) < 0 || !streq(unit, expected))
+                if (unit_of_self(&unit) < 0 || !streq(unit, expected))
                         return sb_error_set(
                             e, -EHOSTDOWN,
                             "logind did not place this process in a session (sd_pid_get_session: "
@@ -104,9 +128,9 @@ int resources_check_runtime(const struct policy *p, struct sb_error *e)
         uint64_t want = resources_runtime_max_usec(p), have;
         int r;
 
-        if (want == LIMIT_UNSET || sd_pid_get_session(0, &session) < 0)
+        if (want == LIMIT_UNSET || session_of_self(&session) < 0)
                 return 0;
-        r = sd_pid_get_unit(0, &unit);
+        r = unit_of_self(&unit);
         if (r < 0)
                 return sb_error_set(e, r, "cannot find the unit of session %s: %s", session,
                                     strerror(-r));

@@ -37,6 +37,12 @@ int resources_systemd_data(const struct limits *l, uint64_t runtime_max_usec,
 /* The policy's RuntimeMaxSec= in µs, LIMIT_UNSET when unset or infinity. */
 uint64_t resources_runtime_max_usec(const struct policy *p);
 
+/* sd_pid_get_session(0) and sd_pid_get_unit(0), through the libsystemd loaded on demand
+ * (lib/cgroup/sd-dl.h), and -ENODATA at once without systemd: a login on a machine without it
+ * never pays for loading libsystemd and the libraries it pulls in. */
+int session_of_self(char **ret);
+int unit_of_self(char **ret);
+
 /* Check that logind placed the calling process where a limit on user-UID.slice binds it: in a
  * session of uid (sd_pid_get_session(), the session's owner checked), or in user@UID.service
  * (the systemd-user stack). ret_where (optional) receives "session 3" or "user@1000.service".

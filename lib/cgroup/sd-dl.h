@@ -8,6 +8,9 @@
  * compiler checks every call as if it went to libsystemd directly. */
 
 #include <systemd/sd-bus.h>
+#include <systemd/sd-journal.h>
+#include <systemd/sd-login.h>
+#include <stdbool.h>
 
 #define SD_DL_FUNCTIONS(X)                                                                         \
         X(sd_bus_call)                                                                             \
@@ -32,11 +35,19 @@
         X(sd_bus_set_address)                                                                      \
         X(sd_bus_slot_unref)                                                                       \
         X(sd_bus_start)                                                                            \
-        X(sd_bus_wait)
+        X(sd_bus_wait)                                                                             \
+        X(sd_journal_sendv)                                                                        \
+        X(sd_pid_get_session)                                                                      \
+        X(sd_pid_get_unit)                                                                         \
+        X(sd_session_get_uid)
 
 #define SD_DL_DECLARE(f) extern __typeof__(f) *sym_##f;
 SD_DL_FUNCTIONS(SD_DL_DECLARE)
 #undef SD_DL_DECLARE
+
+/* Was the system booted with systemd (sd_booted(): /run/systemd/system/ exists)? Without it there
+ * is no logind and no manager, and nothing to load libsystemd for. */
+bool sd_dl_booted(void);
 
 /* Load libsystemd.so.0 and resolve every function above, once. 0 or -errno (-EOPNOTSUPP when
  * the library or a function is missing). */
