@@ -275,10 +275,12 @@ int policy_parse_timespan(const char *s, uint64_t *ret)
                 /* The unit: the longest one that matches and is not followed by a letter. */
                 for (size_t i = 0; i < ELEMENTSOF(time_units); i++) {
                         size_t n = strlen(time_units[i].suffix);
-                        char next = p[n];
+                        char next;
 
-                        if (strncmp(p, time_units[i].suffix, n) != 0 ||
-                            (next && !is_space(next) && (next < '0' || next > '9')))
+                        if (strncmp(p, time_units[i].suffix, n) != 0)
+                                continue;
+                        next = p[n]; /* p has at least n bytes before its NUL now */
+                        if (next && !is_space(next) && (next < '0' || next > '9'))
                                 continue;
                         mult = time_units[i].usec;
                         unit_len = n;
