@@ -17,7 +17,7 @@ scenarios=$(mktemp -d)
 trap 'rm -rf -- "$scenarios"' EXIT
 cp -R -- "$src/tests/vm/scenarios/lib" "$scenarios/lib"
 cp -- "$here"/vm-scope/*.sh "$scenarios/"
-cp -- "$here/login.sh" "$scenarios/lib/login.sh"
+cp -- "$here/login.sh" "$here/vm-scope/login-cost.bash" "$scenarios/lib/"
 tap=$(SANDBOX_VM_SCENARIOS="$scenarios" "$src/tests/vm/run-vm-tests.sh" "$build" "$src")
 grep -E '^# .*result|^not ok|errors|checked' <<<"$tap" || true
 grep -q '^not ok' <<<"$tap" && exit 1
