@@ -55,6 +55,7 @@ mkdir -p "$work/conf/policy.d"
         printf '[Match]\nGroup=%s\n\n' "$group"
         if [[ -n ${SANDBOX_BENCH_RESOURCES:-} ]]; then
                 printf '[Resources]\n'
+                # shellcheck disable=SC2086 # words: one assignment each
                 printf '%s\n' $SANDBOX_BENCH_RESOURCES
                 printf '\n'
         fi
@@ -77,6 +78,7 @@ echo "$enter" >>"$work/with/common-session"
 grep -q 'common-session' /etc/pam.d/su || { echo "bench/login.sh: /etc/pam.d/su does not include common-session" >&2; exit 1; }
 
 hold() { # DIR: a process in a private mount namespace with DIR bound over /etc/pam.d
+        # shellcheck disable=SC2016 # expanded by that sh
         unshare --mount --propagation private -- \
                 sh -c 'mount --bind -- "$1" /etc/pam.d && touch "$1/.bench-ready" && exec sleep infinity' \
                 sh "$1" &

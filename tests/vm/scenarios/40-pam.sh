@@ -486,6 +486,7 @@ printf '[Match]\nGroup=%s\n\n[Resources]\nRuntimeMaxSec=4s\n' "$group" >"${polic
 chmod 0644 "${policy%.policy}-runtime.policy"
 runtime_out="$work/runtime.out"
 t0=$SECONDS
+# shellcheck disable=SC2016 # expanded by the member's shell
 timeout 90 su -l "$member" -c 'echo "session=$XDG_SESSION_ID"; sleep 40; echo survived' \
         >"$runtime_out" 2>&1 &
 runtime_pid=$!
