@@ -7,11 +7,11 @@
 #include <sys/uio.h>
 #include <syslog.h>
 #include <unistd.h>
-#include <systemd/sd-journal.h>
 
 #include <security/pam_ext.h>
 
 #include "pam-log.h"
+#include "sd-dl.h"
 
 /* MESSAGE, PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER, PAM_SERVICE, USER, SANDBOX_DECISION,
  * APPLIED, and the policy files. */
@@ -67,7 +67,9 @@ static int journal_send(const char *service, int prio, const struct log_fields *
                         r = add_field(iov, &n, owned, "POLICY_FILE", f->policy_files[i]);
         }
         if (r >= 0)
-                r = sd_journal_sendv(iov, (int)n);
+                r = sd_dl_open(); /* journald runs, so libsystemd is there */
+        if (r >= 0)
+                r = sym_sd_journal_sendv(iov, (int)n);
         for (size_t i = 0; i < n; i++)
                 free(owned[i]);
         return r;

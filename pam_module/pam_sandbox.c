@@ -22,7 +22,6 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
-#include <systemd/sd-login.h>
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -150,13 +149,13 @@ static const struct decision *get_decision(struct context *c)
 
 static int prepare(struct context *c, const struct decision *d)
 {
-        struct systemd_datum data[4];
+        struct systemd_datum data[SYSTEMD_DATA_MAX];
         struct limits l;
         struct sb_error e = {};
         int n;
 
         if (limits_from_policy(d->policy, &d->sys, &l, &e) < 0 ||
-            (n = resources_systemd_data(&l, data, &e)) < 0) {
+            (n = resources_systemd_data(&l, resources_runtime_max_usec(d->policy), data, &e)) < 0) {
                 sandbox_log(c->h, LOG_ERR, NULL, "refusing the session of user %s: %s", d->user,
                             e.msg);
                 return PAM_SESSION_ERR;
@@ -198,11 +197,18 @@ static int resources(struct context *c, const struct decision *d, char ***applie
         r = limits_from_policy(d->policy, &d->sys, &l, e);
         if (r < 0)
                 return r;
-        if (!limits_any(&l))
+        if (!limits_any(&l) && resources_runtime_max_usec(d->policy) == LIMIT_UNSET)
                 return 0;
         r = resources_check_placement(d->uid, &where, e);
         if (r < 0)
                 return r;
+        r = resources_check_runtime(d->policy, e);
+        if (r < 0)
+                return r;
+        if (r > 0 && applied_add(applied, d->policy, POLICY_RUNTIME_MAX_SEC) < 0)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        if (!limits_any(&l))
+                return 0;
         r = resources_apply_slice(d->uid, &l, e);
         if (r < 0)
                 return r;
@@ -252,6 +258,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
         _cleanup_strv_free_ char **skipped = NULL;
         _cleanup_free_ char *session = NULL, *name = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
+        uint64_t pid_start;
         int r;
 
         r = process_check_single_threaded(e);
@@ -264,6 +271,14 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
         dir_fd = record_dir_open(e);
         if (dir_fd < 0)
                 return dir_fd;
+        /* The records of sessions whose close ran unprivileged, or never ran (a crash). */
+        r = record_prune(dir_fd);
+        if (r > 0)
+                debug(c, "removed %d record(s) of sessions that are gone from %s", r, RECORD_DIR);
+        r = record_process_start(getpid(), &pid_start);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read the start time of process %d: %s",
+                                    (int)getpid(), strerror(-r));
 
         if (mounts_needed(p)) {
                 r = mounts_apply(p, &mu, applied, &skipped, e);
@@ -314,7 +329,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
 
         /* The record before the filters, which may deny what writing it takes; it already lists
          * them, and goes away again if they fail. */
-        if (sd_pid_get_session(0, &session) < 0)
+        if (session_of_self(&session) < 0)
                 session = NULL;
         if (record_name(session, getpid(), &name) < 0)
                 return sb_error_set(e, -ENOMEM, "out of memory");
@@ -325,6 +340,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
                     .service = c->service,
                     .session = session,
                     .pid = getpid(),
+                    .pid_start = pid_start,
                     .policy_files = d->policy_files,
                     .applied = *applied,
                     .policy = p,

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "session-record.h"
 
 static int open_root_dir(int parent, const char *name, const char *path, struct sb_error *e)
@@ -102,8 +106,9 @@ static int write_json(FILE *f, const struct record_info *i)
         json_string(f, i->service);
         fputs(", \"session\": ", f);
         json_string(f, i->session);
-        fprintf(f, ", \"pid\": %d, \"opened\": %lld,\n \"policy_files\": ", (int)i->pid,
-                (long long)time(NULL));
+        fprintf(f,
+                ", \"pid\": %d, \"pid_start\": %" PRIu64 ", \"opened\": %lld,\n \"policy_files\": ",
+                (int)i->pid, i->pid_start, (long long)time(NULL));
         json_strv(f, i->policy_files);
         fputs(",\n \"applied\": ", f);
         json_strv(f, i->applied);
@@ -169,4 +174,125 @@ int record_remove(const char *name)
         if (unlinkat(fd, name, 0) < 0)
                 return -errno;
         return 0;
+}
+
+int record_process_start(pid_t pid, uint64_t *ret)
+{
+        char path[64], buf[1024];
+        const char *p;
+        unsigned long long start;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n == -ENOENT)
+                return -ESRCH;
+        if (n < 0)
+                return (int)n;
+        /* The command name in field 2 may hold spaces and parentheses: count from the last ')'. */
+        p = strrchr(buf, ')');
+        if (!p)
+                return -EBADMSG;
+        for (int field = 2; field < 22; field++) {
+                p = strchr(p + 1, ' ');
+                if (!p)
+                        return -EBADMSG;
+        }
+        if (sscanf(p + 1, "%llu", &start) != 1)
+                return -EBADMSG;
+        *ret = start;
+        return 0;
+}
+
+/* The number after "\"key\": " in text, which record_write() put on the first line. */
+static int json_number(const char *text, const char *key, uint64_t *ret)
+{
+        char pattern[32];
+        const char *p, *eol = strchr(text, '\n');
+        unsigned long long v;
+        int consumed = 0;
+
+        snprintf(pattern, sizeof(pattern), "\"%s\": ", key);
+        p = strstr(text, pattern);
+        if (!p || (eol && p > eol))
+                return -EBADMSG;
+        p += strlen(pattern);
+        if (*p < '0' || *p > '9' || sscanf(p, "%llu%n", &v, &consumed) != 1 || consumed > 20)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
+static bool process_is(pid_t pid, uint64_t start)
+{
+        uint64_t now;
+
+        return record_process_start(pid, &now) >= 0 && now == start;
+}
+
+int record_is_live(const char *text)
+{
+        uint64_t pid, start;
+
+        if (json_number(text, "pid", &pid) < 0 || json_number(text, "pid_start", &start) < 0 ||
+            pid == 0 || pid > INT32_MAX)
+                return -EBADMSG;
+        return process_is((pid_t)pid, start);
+}
+
+static bool prune_one(int dir_fd, const char *name)
+{
+        char buf[1024];
+        const char *dot;
+        ssize_t n;
+
+        if (name[0] == '.' && name[1] == '#') {
+                /* ".#NAME.PID": a temporary file whose writer crashed. */
+                unsigned long pid;
+                char *end;
+
+                dot = strrchr(name, '.');
+                if (!dot || dot == name)
+                        return false;
+                pid = strtoul(dot + 1, &end, 10);
+                if (*end || pid == 0 || pid > INT32_MAX || kill((pid_t)pid, 0) == 0 ||
+                    errno != ESRCH)
+                        return false;
+                return unlinkat(dir_fd, name, 0) >= 0;
+        }
+        dot = strrchr(name, '.');
+        if (name[0] == '.' || !dot || strcmp(dot, ".json") != 0)
+                return false;
+        /* Only the first line matters; a longer record reads as truncated, which is fine. */
+        n = read_small_file_at(dir_fd, name, buf, sizeof(buf));
+        if (n == -EFBIG) {
+                _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+                n = fd < 0 ? -errno : read(fd, buf, sizeof(buf) - 1);
+                if (n >= 0)
+                        buf[n] = '\0';
+        }
+        if (n < 0 || record_is_live(buf) != 0)
+                return false;
+        return unlinkat(dir_fd, name, 0) >= 0;
+}
+
+int record_prune(int dir_fd)
+{
+        _cleanup_close_ int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d;
+        struct dirent *de;
+        int removed = 0;
+
+        if (fd < 0)
+                return 0;
+        d = fdopendir(fd); /* takes fd */
+        if (!d)
+                return 0;
+        TAKE_FD(fd);
+        while ((de = readdir(d)))
+                if (prune_one(dir_fd, de->d_name))
+                        removed++;
+        closedir(d);
+        return removed;
 }

@@ -9,9 +9,19 @@
  * everyone else: nothing a user writes can pass for a decision.
  *
  * {"version": 1, "user": "alice", "uid": 1001, "service": "sshd", "session": "3", "pid": 1234,
- *  "opened": 1700000000, "policy_files": ["/etc/sandbox/policy.d/50-students.policy"],
- *  "applied": ["PrivateTmp=yes", ...], "policy": {policy_write_json()}} */
+ *  "pid_start": 5678, "opened": 1700000000,
+ *  "policy_files": ["/etc/sandbox/policy.d/50-students.policy"],
+ *  "applied": ["PrivateTmp=yes", ...], "policy": {policy_write_json()}}
+ *
+ * A record lives as long as the process that opened the session ("pid", which every login
+ * program keeps for the whole session: su, sshd's session process, the user manager itself), and
+ * "pid_start" (the process's start time, field 22 of /proc/PID/stat) tells that process from a
+ * later one with the same pid. close_session removes the record, but it cannot always: some
+ * programs close unprivileged (systemd's (sd-pam) for the user manager). So every open, as root,
+ * first removes the records whose process is gone (record_prune()), and whoever reads a record
+ * must check the same (record_is_live()): a record whose process is gone is never trusted. */
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -25,6 +35,7 @@ struct record_info {
         const char *service;
         const char *session; /* logind's session id, or NULL */
         pid_t pid;
+        uint64_t pid_start; /* record_process_start() of pid */
         char *const *policy_files;
         char *const *applied;
         const struct policy *policy;
@@ -39,6 +50,20 @@ int record_name(const char *session, pid_t pid, char **ret);
 
 /* Write the record atomically (a temporary file renamed over name), mode 0644. */
 int record_write(int dir_fd, const char *name, const struct record_info *info, struct sb_error *e);
+
+/* The start time of process pid (clock ticks after boot, /proc/PID/stat field 22): with the pid
+ * it names one process for the whole uptime. -ESRCH when there is no such process. */
+int record_process_start(pid_t pid, uint64_t *ret);
+
+/* Is the record text (as record_write() wrote it) about a process that still runs? Reads "pid"
+ * and "pid_start" from its first line: 1 when that process runs, 0 when it is gone (or the
+ * pid was reused), -EBADMSG when the text has no such fields. */
+int record_is_live(const char *text);
+
+/* Remove every record in the directory open at dir_fd whose process is gone, and leftover
+ * temporary files of writers that are gone. Best effort: returns the number removed; files it
+ * cannot read or parse are left alone. */
+int record_prune(int dir_fd);
 
 /* Remove RECORD_DIR/name. Unprivileged callers get -EACCES; a missing file is -ENOENT. */
 int record_remove(const char *name);

@@ -111,3 +111,9 @@ int cgroup_set_slice_limits(const char *unit, const struct limits *l, struct sb_
  * to move us (AttachProcessesToUnit), as it does for the PIDs= of a new scope.
  * -errno with a message otherwise. */
 int cgroup_join(const char *path, const char *unit, struct sb_error *e);
+
+/* The RuntimeMaxUSec= of a loaded scope of the system manager (the PAM module checks that
+ * pam_systemd put a policy's RuntimeMaxSec= on the session's scope: a pam_systemd that does not
+ * know the data, or cannot parse it, ignores it with a mere warning). UINT64_MAX is infinity.
+ * Same connection rules as above. */
+int cgroup_get_scope_runtime_max(const char *unit, uint64_t *ret, struct sb_error *e);

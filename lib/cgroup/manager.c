@@ -462,3 +462,47 @@ int manager_attach_self(const char *unit, struct sb_error *e)
         }
         return sb_error_set(e, -EHOSTDOWN, "no systemd manager found (%s)", why);
 }
+
+int manager_get_unit_u64(const char *unit, const char *interface, const char *property,
+                         uint64_t *ret, struct sb_error *e)
+{
+        _cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        char label[256];
+        const char *path;
+        uint64_t v;
+        int r;
+
+        r = sd_dl_open();
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s of %s: cannot load libsystemd.so.0",
+                                    property, unit);
+        r = manager_connect(true, 0, &bus, label, sizeof(label));
+        if (r < 0)
+                return sb_error_set(e, -EHOSTDOWN, "cannot read %s of %s: %s: %s", property, unit,
+                                    label, strerror(-r));
+        /* GetUnit, not a path of our own making: it fails for a unit that is not loaded. */
+        r = sym_sd_bus_message_new_method_call(bus, &reply, SYSTEMD_DEST, SYSTEMD_PATH,
+                                               SYSTEMD_INTERFACE, "GetUnit");
+        if (r >= 0)
+                r = sym_sd_bus_message_append(reply, "s", unit);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot build the request for %s: %m", unit);
+        {
+                _cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = TAKE_PTR(reply);
+                r = sym_sd_bus_call(bus, m, 0, &error, &reply);
+        }
+        if (r >= 0)
+                r = sym_sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return sb_error_set(e, r, "systemd does not know %s: %s", unit,
+                                    bus_error_text(&error, r));
+        r = sym_sd_bus_get_property_trivial(bus, SYSTEMD_DEST, path, interface, property, &error,
+                                            't', &v);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot read %s of %s: %s", property, unit,
+                                    bus_error_text(&error, r));
+        *ret = v;
+        return 0;
+}

@@ -25,3 +25,8 @@ int manager_set_unit_properties(const char *unit, const struct limits *l, struct
  * the user's): move the calling process into a running unit's cgroup. -EHOSTDOWN when there is
  * no manager to ask. */
 int manager_attach_self(const char *unit, struct sb_error *e);
+
+/* A property of type t of a loaded unit of the system manager (GetUnit, then Get on the unit's
+ * object, over a fresh connection). -EHOSTDOWN when no system manager could be reached. */
+int manager_get_unit_u64(const char *unit, const char *interface, const char *property,
+                         uint64_t *ret, struct sb_error *e);

@@ -341,3 +341,11 @@ int cgroup_join(const char *path, const char *unit, struct sb_error *e)
         return sb_error_set(e, r, "cannot join the cgroup %s%s: %m%s%s", where, path,
                             me.msg[0] ? "; systemd: " : "", me.msg);
 }
+
+int cgroup_get_scope_runtime_max(const char *unit, uint64_t *ret, struct sb_error *e)
+{
+        if (!unit || !unit[0] || strlen(unit) > UNIT_NAME_LENGTH_MAX)
+                return sb_error_set(e, -EINVAL, "invalid unit name");
+        return manager_get_unit_u64(unit, "org.freedesktop.systemd1.Scope", "RuntimeMaxUSec", ret,
+                                    e);
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dlfcn.h>
 #include <errno.h>
+#include <sys/stat.h>
 
 #include "sd-dl.h"
 
@@ -25,4 +26,11 @@ int sd_dl_open(void)
         SD_DL_FUNCTIONS(SD_DL_RESOLVE)
 #undef SD_DL_RESOLVE
         return result = 0; /* kept loaded for the life of the process */
+}
+
+bool sd_dl_booted(void)
+{
+        struct stat st;
+
+        return lstat("/run/systemd/system/", &st) >= 0 && S_ISDIR(st.st_mode);
 }

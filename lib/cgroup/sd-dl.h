@@ -8,6 +8,9 @@
  * compiler checks every call as if it went to libsystemd directly. */
 
 #include <systemd/sd-bus.h>
+#include <systemd/sd-journal.h>
+#include <systemd/sd-login.h>
+#include <stdbool.h>
 
 #define SD_DL_FUNCTIONS(X)                                                                         \
         X(sd_bus_call)                                                                             \
@@ -16,6 +19,7 @@
         X(sd_bus_error_has_names_sentinel)                                                         \
         X(sd_bus_error_is_set)                                                                     \
         X(sd_bus_flush_close_unref)                                                                \
+        X(sd_bus_get_property_trivial)                                                             \
         X(sd_bus_is_bus_client)                                                                    \
         X(sd_bus_match_signal)                                                                     \
         X(sd_bus_message_append)                                                                   \
@@ -31,11 +35,19 @@
         X(sd_bus_set_address)                                                                      \
         X(sd_bus_slot_unref)                                                                       \
         X(sd_bus_start)                                                                            \
-        X(sd_bus_wait)
+        X(sd_bus_wait)                                                                             \
+        X(sd_journal_sendv)                                                                        \
+        X(sd_pid_get_session)                                                                      \
+        X(sd_pid_get_unit)                                                                         \
+        X(sd_session_get_uid)
 
 #define SD_DL_DECLARE(f) extern __typeof__(f) *sym_##f;
 SD_DL_FUNCTIONS(SD_DL_DECLARE)
 #undef SD_DL_DECLARE
+
+/* Was the system booted with systemd (sd_booted(): /run/systemd/system/ exists)? Without it there
+ * is no logind and no manager, and nothing to load libsystemd for. */
+bool sd_dl_booted(void);
 
 /* Load libsystemd.so.0 and resolve every function above, once. 0 or -errno (-EOPNOTSUPP when
  * the library or a function is missing). */

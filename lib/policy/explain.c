@@ -40,6 +40,31 @@ static int write_permyriad(FILE *f, uint64_t v)
         return r < 0 ? -EIO : 0;
 }
 
+/* µs as systemd spells a time span, exact: "1h 30min", "2s 500ms", "1d 3us". */
+static int write_timespan(FILE *f, uint64_t usec)
+{
+        static const struct {
+                const char *unit;
+                uint64_t usec;
+        } units[] = {
+            {"d", UINT64_C(86400000000)}, {"h", UINT64_C(3600000000)}, {"min", UINT64_C(60000000)},
+            {"s", UINT64_C(1000000)},     {"ms", UINT64_C(1000)},      {"us", UINT64_C(1)},
+        };
+        bool first = true;
+
+        for (size_t i = 0; i < ELEMENTSOF(units); i++) {
+                uint64_t n = usec / units[i].usec;
+
+                if (n == 0)
+                        continue;
+                if (fprintf(f, "%s%" PRIu64 "%s", first ? "" : " ", n, units[i].unit) < 0)
+                        return -EIO;
+                usec -= n * units[i].usec;
+                first = false;
+        }
+        return first ? put(f, "0") : 0;
+}
+
 static int write_limit(FILE *f, const struct policy_limit *l, bool sizes)
 {
         switch (l->kind) {
@@ -272,6 +297,11 @@ static int write_value(FILE *f, const struct policy *p, enum policy_key key, ssi
         case VT_TASKS:
         case VT_QUOTA:
                 return write_limit(f, v, false);
+        case VT_TIMESPAN: {
+                const struct policy_limit *l = v;
+                return l->kind == POLICY_LIMIT_ABSOLUTE ? write_timespan(f, l->value)
+                                                        : write_limit(f, l, false);
+        }
         case VT_WEIGHT:
                 return fprintf(f, "%" PRIu64, *(const uint64_t *)v) < 0 ? -EIO : 0;
         case VT_BOOL:
@@ -607,6 +637,7 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
         case VT_PROTECT_SYSTEM:
         case VT_PROTECT_HOME:
                 return json_text_value(f, p, k);

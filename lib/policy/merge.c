@@ -630,6 +630,7 @@ static int stack_key(struct policy *r, const struct policy *a, const struct poli
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
                 return take(r, a, b, k, limit_of(b, k, sys) < limit_of(a, k, sys));
         case VT_WEIGHT:
                 return take(r, a, b, k, *(const uint64_t *)y < *(const uint64_t *)x);
@@ -977,6 +978,7 @@ static int check_key(const struct policy *c, const struct policy *l, enum policy
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
                 if (limit_of(l, k, sys) > limit_of(c, k, sys))
                         return refuse_values(e, c, l, k, "above");
                 return 0;

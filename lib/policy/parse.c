@@ -643,6 +643,11 @@ static int parse_scalar(struct parser *ps, enum policy_key k, const char *value,
                 r = policy_parse_weight(value, f);
                 expect = "a weight from 1 to 10000";
                 break;
+        case VT_TIMESPAN:
+                r = policy_parse_runtime(value, f);
+                expect = "a time span above 0 in systemd's syntax (\"90\", \"30min\", "
+                         "\"1h 30min\"; no unit = seconds), or infinity";
+                break;
         case VT_BOOL:
         case VT_GRANT:
                 r = policy_parse_boolean(value);
@@ -759,6 +764,7 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
         case VT_WEIGHT:
         case VT_BOOL:
         case VT_PROTECT_SYSTEM:

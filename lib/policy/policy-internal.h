@@ -24,14 +24,15 @@ const char *policy_section_name(enum policy_section s);
 int policy_section_from_name(const char *name);
 
 enum policy_value_type {
-        VT_NAMES,  /* User= Group=: list of names */
-        VT_EXEC,   /* Exec=: words */
-        VT_STRING, /* Description=: the raw value */
-        VT_MEMORY, /* size with K/M/G/T/P/E, N% of RAM, infinity */
-        VT_TASKS,  /* number, N% of the system's limit, infinity */
-        VT_QUOTA,  /* N% (may exceed 100%) */
-        VT_WEIGHT, /* 1..10000 */
-        VT_BOOL,   /* yes/no/true/false/on/off/1/0 */
+        VT_NAMES,    /* User= Group=: list of names */
+        VT_EXEC,     /* Exec=: words */
+        VT_STRING,   /* Description=: the raw value */
+        VT_MEMORY,   /* size with K/M/G/T/P/E, N% of RAM, infinity */
+        VT_TASKS,    /* number, N% of the system's limit, infinity */
+        VT_QUOTA,    /* N% (may exceed 100%) */
+        VT_WEIGHT,   /* 1..10000 */
+        VT_TIMESPAN, /* systemd time span ("1h 30min"), infinity; a struct policy_limit in µs */
+        VT_BOOL,     /* yes/no/true/false/on/off/1/0 */
         VT_PROTECT_SYSTEM,
         VT_PROTECT_HOME,
         VT_PATHS,      /* [-]PATH ... */
@@ -107,6 +108,12 @@ int policy_parse_memory(const char *s, struct policy_limit *ret);
 int policy_parse_tasks(const char *s, struct policy_limit *ret);
 int policy_parse_cpu_quota(const char *s, struct policy_limit *ret);
 int policy_parse_weight(const char *s, uint64_t *ret);
+#define USEC_PER_SEC UINT64_C(1000000)
+/* A systemd time span (systemd.time(7)): components "N[.F][unit]" separated by optional blanks,
+ * "1h 30min", "90", "2.5s"; no unit = seconds. In µs. -EINVAL / -ERANGE. */
+int policy_parse_timespan(const char *s, uint64_t *ret);
+/* RuntimeMaxSec=: a time span above 0, or infinity. */
+int policy_parse_runtime(const char *s, struct policy_limit *ret);
 int protect_system_from_string(const char *s);
 const char *protect_system_to_string(enum protect_system v);
 int protect_home_from_string(const char *s);

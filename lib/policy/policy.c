@@ -24,6 +24,7 @@ const struct policy_key_info policy_keys[_POLICY_KEY_MAX] = {
     [POLICY_CPU_WEIGHT] = KEY("CPUWeight", SECTION_RESOURCES, VT_WEIGHT, cpu_weight),
     [POLICY_TASKS_MAX] = KEY("TasksMax", SECTION_RESOURCES, VT_TASKS, tasks_max),
     [POLICY_IO_WEIGHT] = KEY("IOWeight", SECTION_RESOURCES, VT_WEIGHT, io_weight),
+    [POLICY_RUNTIME_MAX_SEC] = KEY("RuntimeMaxSec", SECTION_RESOURCES, VT_TIMESPAN, runtime_max),
     [POLICY_PRIVATE_NETWORK] = KEY("PrivateNetwork", SECTION_SANDBOX, VT_BOOL, private_network),
     [POLICY_PRIVATE_TMP] = KEY("PrivateTmp", SECTION_SANDBOX, VT_BOOL, private_tmp),
     [POLICY_PRIVATE_IPC] = KEY("PrivateIPC", SECTION_SANDBOX, VT_BOOL, private_ipc),
@@ -123,6 +124,7 @@ bool policy_type_is_list(enum policy_value_type t)
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
         case VT_WEIGHT:
         case VT_BOOL:
         case VT_PROTECT_SYSTEM:
@@ -383,6 +385,7 @@ void policy_key_reset(struct policy *p, enum policy_key k)
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
                 *(struct policy_limit *)f = (struct policy_limit){};
                 break;
         case VT_WEIGHT:
@@ -502,6 +505,7 @@ static int copy_value(struct policy *dst, const struct policy *src, enum policy_
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
+        case VT_TIMESPAN:
                 *(struct policy_limit *)to = *(const struct policy_limit *)from;
                 return 0;
         case VT_WEIGHT:
@@ -598,7 +602,8 @@ static bool key_equal(const struct policy *a, const struct policy *b, enum polic
                 return str_equal_null(*(char *const *)x, *(char *const *)y);
         case VT_MEMORY:
         case VT_TASKS:
-        case VT_QUOTA: {
+        case VT_QUOTA:
+        case VT_TIMESPAN: {
                 const struct policy_limit *l = x, *m = y;
                 return l->kind == m->kind && l->value == m->value;
         }

@@ -25,6 +25,7 @@
  *   MemoryMax MemoryHigh TasksMax CPUQuota   the lower limit (percentages resolved against the
  *                                            machine, struct policy_system); unset = no limit
  *   CPUWeight IOWeight                       the lower weight; unset = no cap
+ *   RuntimeMaxSec                            the shorter time; unset = no limit
  *   Private* ProtectHostname NoNewPrivileges yes over no
  *   ProtectSystem                            no < yes < full < strict
  *   ProtectHome                              no < read-only < tmpfs < yes (tmpfs hides the real
@@ -116,6 +117,7 @@ enum policy_key {
         POLICY_CPU_WEIGHT,
         POLICY_TASKS_MAX,
         POLICY_IO_WEIGHT,
+        POLICY_RUNTIME_MAX_SEC,
         /* [Sandbox] */
         POLICY_PRIVATE_NETWORK,
         POLICY_PRIVATE_TMP,
@@ -293,7 +295,8 @@ struct policy {
         char *description;   /* [App] Description= */
 
         struct policy_limit memory_max, memory_high, tasks_max, cpu_quota;
-        uint64_t cpu_weight, io_weight; /* 1..10000 */
+        struct policy_limit runtime_max; /* RuntimeMaxSec=: µs (ABSOLUTE) or INFINITY */
+        uint64_t cpu_weight, io_weight;  /* 1..10000 */
 
         bool private_network, private_tmp, private_ipc, protect_hostname, no_new_privileges;
         enum protect_system protect_system;

@@ -332,7 +332,7 @@ static void collect(struct facts *f)
 struct result {
         int open_rc, close_rc;
         int rc_prepare, rc_enter; /* the wrapper's report; -1 when absent */
-        char memory_max[32], tasks_max[32], cpu_weight[32], io_weight[32];
+        char memory_max[32], tasks_max[32], cpu_weight[32], io_weight[32], runtime_max_sec[32];
         char env_test[64];
         bool record_after_open, record_after_close;
         char record[4096];
@@ -408,6 +408,8 @@ static void login_child(const char *service, const char *user, const struct logi
         env_copy(h, "SANDBOX_TEST_systemd_tasks_max", r.tasks_max, sizeof(r.tasks_max));
         env_copy(h, "SANDBOX_TEST_systemd_cpu_weight", r.cpu_weight, sizeof(r.cpu_weight));
         env_copy(h, "SANDBOX_TEST_systemd_io_weight", r.io_weight, sizeof(r.io_weight));
+        env_copy(h, "SANDBOX_TEST_systemd_runtime_max_sec", r.runtime_max_sec,
+                 sizeof(r.runtime_max_sec));
         env_copy(h, "SANDBOX_TEST_ENV", r.env_test, sizeof(r.env_test));
         r.record_after_open = record_read(r.record, sizeof(r.record));
 
@@ -581,10 +583,15 @@ static void setup(void)
 
         snprintf(text, sizeof(text),
                  "[Match]\nGroup=%s\n\n[Resources]\nMemoryMax=1G\nTasksMax=100\nCPUWeight=50\n"
-                 "IOWeight=20\n",
+                 "IOWeight=20\nRuntimeMaxSec=1h 30min\n",
                  group);
         policy("limits", "50-limits.policy", text);
         services("limits", "");
+        /* RuntimeMaxSec= alone: no slice limit, but the session's lifetime still needs logind. */
+        snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Resources]\nRuntimeMaxSec=2.5s\n",
+                 group);
+        policy("runtime", "50-runtime.policy", text);
+        services("runtime", "");
 
         snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nReadOnlyPaths=%s/link/sub\n",
                  group, work);
@@ -786,6 +793,12 @@ static void test_limits(void)
         CHECK_STR("100", r.tasks_max, "limits: systemd.tasks_max for pam_systemd");
         CHECK_STR("50", r.cpu_weight, "limits: systemd.cpu_weight for pam_systemd");
         CHECK_STR("20", r.io_weight, "limits: systemd.io_weight for pam_systemd");
+        CHECK_STR("5400000000us", r.runtime_max_sec,
+                  "limits: systemd.runtime_max_sec for pam_systemd (parse_sec() reads µs)");
+        login("wrap-runtime", member, NULL, &r);
+        check_rc(PAM_SUCCESS, r.rc_prepare, "RuntimeMaxSec= alone, prepare: the module returns");
+        CHECK_STR("2500000us", r.runtime_max_sec, "RuntimeMaxSec=2.5s: systemd.runtime_max_sec");
+        CHECK_STR("", r.memory_max, "RuntimeMaxSec= alone: no systemd.memory_max");
         if (access("/run/systemd/system", F_OK) == 0) {
                 tap_n++;
                 printf("ok %u - limits without logind # SKIP systemd runs here (the vm suite "
@@ -796,6 +809,8 @@ static void test_limits(void)
         check_rc(PAM_SESSION_ERR, r.rc_enter,
                  "limits, enter without logind: the module returns (fail closed)");
         check_log(logs, "logind did not place this process", "limits without logind: logged");
+        check_rc(PAM_SESSION_ERR, r.rc_enter,
+                 "RuntimeMaxSec= alone, enter without logind: the module returns (fail closed)");
 }
 
 static void test_fail_closed_mounts(void)
@@ -904,6 +919,84 @@ static void test_journal(void)
                 diag("the journal got:\n%s", all);
 }
 
+/* Field 22 of /proc/PID/stat, counted after the last ')'. */
+static unsigned long long start_time_of(pid_t pid)
+{
+        char path[64], buf[1024];
+        unsigned long long v = 0;
+        const char *p;
+        FILE *f;
+        size_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        f = fopen(path, "re");
+        if (!f)
+                return 0;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        p = strrchr(buf, ')');
+        for (int i = 2; p && i < 22; i++)
+                p = strchr(p + 1, ' ');
+        if (p)
+                (void)sscanf(p + 1, "%llu", &v);
+        return v;
+}
+
+static void write_record(const char *name, pid_t pid, unsigned long long start)
+{
+        char path[256];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", RECORD_DIR, name);
+        f = fopen(path, "we");
+        if (!f)
+                bail("cannot create %s", path);
+        fprintf(f,
+                "{\"version\": 1, \"user\": \"x\", \"uid\": 1, \"service\": \"t\", "
+                "\"session\": null, \"pid\": %d, \"pid_start\": %llu, \"opened\": 1,\n "
+                "\"policy_files\": []}\n",
+                (int)pid, start);
+        fclose(f);
+}
+
+/* stale: the record an unprivileged close left behind (its process has exited). The next open
+ * removes it, and the records of processes that are gone or were replaced under the same pid,
+ * and keeps those of processes that run. */
+static void test_prune(const char *stale)
+{
+        char live[64], reused[64], gone[64], tmp_gone[96], path[256];
+        pid_t dead = fork();
+        struct result r;
+
+        if (dead == 0)
+                _exit(0);
+        waitpid(dead, NULL, 0);
+        ok(access(stale, F_OK) == 0, "the record of the closed session is still there");
+        snprintf(live, sizeof(live), "pid-%d.json", (int)getpid());
+        write_record(live, getpid(), start_time_of(getpid()));
+        snprintf(reused, sizeof(reused), "pid-%d.json", 1);
+        write_record(reused, 1, start_time_of(1) + 1);
+        snprintf(gone, sizeof(gone), "pid-%d.json", (int)dead);
+        write_record(gone, dead, 1);
+        snprintf(tmp_gone, sizeof(tmp_gone), ".#%s.%d", gone, (int)dead);
+        write_record(tmp_gone, dead, 1);
+
+        login("real-good", member, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "a later login opens");
+        ok(access(stale, F_OK) < 0 && errno == ENOENT,
+           "a later login removes the record the unprivileged close left");
+        snprintf(path, sizeof(path), "%s/%s", RECORD_DIR, reused);
+        ok(access(path, F_OK) < 0, "a record of a pid now used by another process is removed");
+        snprintf(path, sizeof(path), "%s/%s", RECORD_DIR, gone);
+        ok(access(path, F_OK) < 0, "a record of a process that is gone is removed");
+        snprintf(path, sizeof(path), "%s/%s", RECORD_DIR, tmp_gone);
+        ok(access(path, F_OK) < 0, "a temporary file of a writer that is gone is removed");
+        snprintf(path, sizeof(path), "%s/%s", RECORD_DIR, live);
+        ok(access(path, F_OK) == 0, "the record of a process that runs is kept");
+        unlink(path);
+}
+
 static void test_caller(void)
 {
         const struct login_opts threaded = {.threaded = true};
@@ -923,8 +1016,10 @@ static void test_caller(void)
         login("real-good", member, &unpriv, &r);
         check_rc(PAM_SUCCESS, r.close_rc, "close_session works unprivileged");
         ok(r.record_after_close, "an unprivileged close_session leaves the record (root's)");
+        ok(strstr(r.record, "\"pid_start\": ") != NULL,
+           "the record names its process's start time");
         snprintf(path, sizeof(path), "%s/pid-%d.json", RECORD_DIR, (int)last_pid);
-        unlink(path);
+        test_prune(path);
 }
 
 int main(int argc, char **argv)

@@ -227,7 +227,8 @@ TEST(text_golden)
         _cleanup_policy_free_ struct policy *p = parse_kind(
             "/etc/sandbox/policy.d/students.policy",
             "[Match]\nGroup=students \"domain users\"\n[Resources]\nMemoryMax=2147483648\n"
-            "TasksMax=5%\n[Sandbox]\nPrivateNetwork=on\nReadOnlyPaths=/srv \"/srv/my data\"\n"
+            "TasksMax=5%\nRuntimeMaxSec=90min\n[Sandbox]\nPrivateNetwork=on\nReadOnlyPaths=/srv "
+            "\"/srv/my data\"\n"
             "BindPaths=-/a:/b:norbind /c\nCapabilityBoundingSet=CAP_CHOWN CAP_KILL\n"
             "SystemCallFilter=~@swap @reboot mount\nRestrictNamespaces=~user\n"
             "Environment=\"GREETING=hi there\"\n",
@@ -245,24 +246,26 @@ TEST(text_golden)
                            "MemoryMax=2G\n"
                            "# /etc/sandbox/policy.d/students.policy:5\n"
                            "TasksMax=5%\n"
+                           "# /etc/sandbox/policy.d/students.policy:6\n"
+                           "RuntimeMaxSec=1h 30min\n"
                            "\n[Sandbox]\n"
-                           "# /etc/sandbox/policy.d/students.policy:7\n"
+                           "# /etc/sandbox/policy.d/students.policy:8\n"
                            "PrivateNetwork=yes\n"
-                           "# /etc/sandbox/policy.d/students.policy:8\n"
+                           "# /etc/sandbox/policy.d/students.policy:9\n"
                            "ReadOnlyPaths=/srv\n"
-                           "# /etc/sandbox/policy.d/students.policy:8\n"
+                           "# /etc/sandbox/policy.d/students.policy:9\n"
                            "ReadOnlyPaths=\"/srv/my data\"\n"
-                           "# /etc/sandbox/policy.d/students.policy:9\n"
-                           "BindPaths=-/a:/b:norbind\n"
-                           "# /etc/sandbox/policy.d/students.policy:9\n"
-                           "BindPaths=/c\n"
                            "# /etc/sandbox/policy.d/students.policy:10\n"
-                           "CapabilityBoundingSet=CAP_CHOWN CAP_KILL\n"
+                           "BindPaths=-/a:/b:norbind\n"
+                           "# /etc/sandbox/policy.d/students.policy:10\n"
+                           "BindPaths=/c\n"
                            "# /etc/sandbox/policy.d/students.policy:11\n"
-                           "SystemCallFilter=~@reboot @swap mount\n"
+                           "CapabilityBoundingSet=CAP_CHOWN CAP_KILL\n"
                            "# /etc/sandbox/policy.d/students.policy:12\n"
-                           "RestrictNamespaces=cgroup ipc net mnt pid uts\n"
+                           "SystemCallFilter=~@reboot @swap mount\n"
                            "# /etc/sandbox/policy.d/students.policy:13\n"
+                           "RestrictNamespaces=cgroup ipc net mnt pid uts\n"
+                           "# /etc/sandbox/policy.d/students.policy:14\n"
                            "Environment=\"GREETING=hi there\"\n");
         assert_round_trip(p);
 }
@@ -272,6 +275,7 @@ TEST(format_value)
         _cleanup_policy_free_ struct policy *p = parse_kind(
             "x.profile",
             "[Resources]\nMemoryMax=1536M\nMemoryHigh=50.5%\nCPUQuota=12.25%\nCPUWeight=7\n"
+            "RuntimeMaxSec=1.5h 2s 3.004ms\n"
             "[Sandbox]\nProtectHome=read-only\nCapabilityBoundingSet=~CAP_SYS_ADMIN\n"
             "AmbientCapabilities=\nRestrictNamespaces=yes\nSystemCallFilter=~\n",
             POLICY_KIND_PROFILE);
@@ -283,7 +287,7 @@ TEST(format_value)
             {POLICY_CPU_QUOTA, "12.25%"},       {POLICY_CPU_WEIGHT, "7"},
             {POLICY_PROTECT_HOME, "read-only"}, {POLICY_CAPABILITY_BOUNDING_SET, "~CAP_SYS_ADMIN"},
             {POLICY_AMBIENT_CAPABILITIES, ""},  {POLICY_RESTRICT_NAMESPACES, "yes"},
-            {POLICY_SYSTEM_CALL_FILTER, "~"},
+            {POLICY_SYSTEM_CALL_FILTER, "~"},   {POLICY_RUNTIME_MAX_SEC, "1h 30min 2s 3ms 4us"},
         };
 
         ASSERT_TRUE(p);
@@ -414,6 +418,7 @@ TEST(json_output)
         ASSERT_TRUE(strstr(json, "good/students.policy\", \"line\": 6}"));
         ASSERT_TRUE(strstr(json, "\"PrivateNetwork\": {\"value\": true,"));
         ASSERT_TRUE(strstr(json, "\"CPUWeight\": {\"value\": 50,"));
+        ASSERT_TRUE(strstr(json, "\"RuntimeMaxSec\": {\"value\": \"8h\", \"file\": \""));
         ASSERT_TRUE(strstr(json, "\"Group\": {\"value\": [\"students\"]"));
         ASSERT_TRUE(strstr(json, "{\"path\": \"/var/lib/private\", \"ignore_missing\": true, "
                                  "\"file\": "));

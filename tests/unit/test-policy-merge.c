@@ -121,6 +121,15 @@ TEST(refuse_limits)
         /* nothing in the ceiling: no limit to exceed */
         ASSERT_ACCEPTED("", "[Resources]\nMemoryMax=infinity\nIOWeight=10000\nCPUQuota=800%\n");
         ASSERT_ACCEPTED(c, "[Resources]\nIOWeight=10000\n");
+
+        /* RuntimeMaxSec=: the shorter time */
+        const char *t = "[Resources]\nRuntimeMaxSec=1h\n";
+        ASSERT_REFUSED(t, "[Resources]\nRuntimeMaxSec=61min\n", "RuntimeMaxSec=1h 1min",
+                       "RuntimeMaxSec=1h, set at ceiling.policy:2");
+        ASSERT_REFUSED(t, "[Resources]\nRuntimeMaxSec=infinity\n", "RuntimeMaxSec=infinity");
+        ASSERT_ACCEPTED(t, "[Resources]\nRuntimeMaxSec=3600\n");
+        ASSERT_ACCEPTED(t, "[Resources]\nRuntimeMaxSec=59min 59.5s\n");
+        ASSERT_ACCEPTED("", "[Resources]\nRuntimeMaxSec=infinity\n");
 }
 
 TEST(refuse_switches)
@@ -396,12 +405,14 @@ TEST(stack_peers)
 {
         struct policy *a =
             parse("a.policy", "[Match]\nGroup=a\n[Resources]\nMemoryMax=50%\nCPUWeight=10\n"
+                              "RuntimeMaxSec=3h\n"
                               "[Sandbox]\nProtectSystem=strict\nReadWritePaths=/srv/data /opt\n"
                               "BindPaths=/srv/a:/a /srv/b:/b\nAmbientCapabilities=CAP_KILL\n"
                               "SystemCallFilter=read write mount\nRestrictNamespaces=net\n"
                               "Environment=X=a\n");
         struct policy *b =
-            parse("b.policy", "[Resources]\nMemoryMax=3G\nCPUWeight=100\n[Sandbox]\n"
+            parse("b.policy", "[Resources]\nMemoryMax=3G\nCPUWeight=100\nRuntimeMaxSec=2h\n"
+                              "[Sandbox]\n"
                               "ProtectSystem=full\nReadOnlyPaths=/srv\nInaccessiblePaths=/srv/b\n"
                               "SystemCallFilter=~mount\nRestrictNamespaces=net user\n"
                               "CapabilityBoundingSet=CAP_CHOWN\nEnvironment=X=b\n");
@@ -414,6 +425,8 @@ TEST(stack_peers)
         ASSERT_EQ(r->memory_max.kind, POLICY_LIMIT_ABSOLUTE);
         ASSERT_STREQ(policy_origin_file(&r->origin[POLICY_MEMORY_MAX]), "b.policy");
         ASSERT_EQ(r->cpu_weight, 10);
+        ASSERT_EQ(r->runtime_max.value, UINT64_C(7200000000));
+        ASSERT_STREQ(policy_origin_file(&r->origin[POLICY_RUNTIME_MAX_SEC]), "b.policy");
         ASSERT_EQ(r->protect_system, PROTECT_SYSTEM_STRICT);
         ASSERT_FALSE(policy_is_set(r, POLICY_USER) || policy_is_set(r, POLICY_GROUP));
         /* /srv/data is read-only under b, /opt stays writable */
@@ -565,6 +578,7 @@ static char *random_text(unsigned p)
         static const char *const tasks[] = {"10", "100", "1000", "1%", "50%", "infinity"};
         static const char *const quota[] = {"10%", "50%", "100%", "250%"};
         static const char *const weight[] = {"1", "50", "100", "10000"};
+        static const char *const runtime[] = {"30s", "1min", "60", "1h", "2h 30min", "infinity"};
         static const char *const ps[] = {"no", "yes", "full", "strict"};
         static const char *const ph[] = {"no", "read-only", "tmpfs", "yes"};
         static const char *const env[] = {"A=1", "A=2", "B=1", "C=x"};
@@ -592,6 +606,8 @@ static char *random_text(unsigned p)
                 fprintf(f, "CPUWeight=%s\n", weight[pick(ELEMENTSOF(weight))]);
         if (chance(p))
                 fprintf(f, "IOWeight=%s\n", weight[pick(ELEMENTSOF(weight))]);
+        if (chance(p))
+                fprintf(f, "RuntimeMaxSec=%s\n", runtime[pick(ELEMENTSOF(runtime))]);
         fputs("[Sandbox]\n", f);
         for (size_t i = 0; i < ELEMENTSOF(bools); i++)
                 if (chance(p))
@@ -765,7 +781,8 @@ static void assert_images_no_looser(const struct policy *r, const struct policy 
 static void assert_no_looser(const struct policy *r, const struct policy *p, bool ambient_unset_all)
 {
         static const enum policy_key limits[] = {POLICY_MEMORY_MAX, POLICY_MEMORY_HIGH,
-                                                 POLICY_TASKS_MAX, POLICY_CPU_QUOTA};
+                                                 POLICY_TASKS_MAX, POLICY_CPU_QUOTA,
+                                                 POLICY_RUNTIME_MAX_SEC};
         static const enum policy_key bools[] = {POLICY_PRIVATE_NETWORK, POLICY_PRIVATE_TMP,
                                                 POLICY_PRIVATE_IPC, POLICY_PROTECT_HOSTNAME,
                                                 POLICY_NO_NEW_PRIVILEGES};

@@ -87,6 +87,9 @@ TEST(students_policy)
         ASSERT_EQ(p->cpu_weight, 50);
         ASSERT_EQ(p->tasks_max.value, 256);
         ASSERT_EQ(p->io_weight, 50);
+        ASSERT_EQ(p->runtime_max.kind, POLICY_LIMIT_ABSOLUTE);
+        ASSERT_EQ(p->runtime_max.value, UINT64_C(8) * 3600 * 1000000);
+        ASSERT_EQ(p->origin[POLICY_RUNTIME_MAX_SEC].line, 12);
         ASSERT_TRUE(p->private_network && p->private_tmp && p->private_ipc);
         ASSERT_TRUE(p->protect_hostname && p->no_new_privileges);
         ASSERT_EQ(p->protect_system, PROTECT_SYSTEM_STRICT);
@@ -97,7 +100,7 @@ TEST(students_policy)
         ASSERT_FALSE(p->inaccessible_paths.items[0].ignore_missing);
         ASSERT_TRUE(p->inaccessible_paths.items[1].ignore_missing);
         ASSERT_STREQ(p->inaccessible_paths.items[1].path, "/var/lib/private");
-        ASSERT_EQ(p->inaccessible_paths.items[1].origin.line, 22);
+        ASSERT_EQ(p->inaccessible_paths.items[1].origin.line, 23);
         ASSERT_EQ(p->bind_read_only_paths.n, 1);
         ASSERT_STREQ(p->bind_read_only_paths.items[0].path, "/srv/datasets");
         ASSERT_STREQ(p->bind_read_only_paths.items[0].dest, "/data");
@@ -110,7 +113,7 @@ TEST(students_policy)
         ASSERT_TRUE(policy_syscalls_contains(&p->system_call_filter, "kexec_load"));
         ASSERT_FALSE(policy_syscalls_contains(&p->system_call_filter, "read"));
         ASSERT_EQ(p->origin[POLICY_SYSTEM_CALL_FILTER].line,
-                  27); /* the last line that changed it */
+                  28); /* the last line that changed it */
         ASSERT_EQ(p->restrict_namespaces, POLICY_NS_USER | POLICY_NS_NET | POLICY_NS_MNT);
         ASSERT_EQ(p->environment.n, 2);
         ASSERT_STREQ(p->environment.items[1].name, "COURSE");
@@ -319,6 +322,9 @@ static const struct {
     {"x11-value.profile", POLICY_KIND_PROFILE, 2, 5, "invalid X11=maybe"},
     {"desktop-wrong-section.profile", POLICY_KIND_PROFILE, 2, 1,
      "X11= belongs in [Desktop], not [Sandbox]"},
+    {"runtime-zero.policy", POLICY_KIND_POLICY, 2, 15,
+     "out of range; expected a time span above 0"},
+    {"runtime-unit.policy", POLICY_KIND_POLICY, 2, 15, "invalid RuntimeMaxSec=5 hrs: expected"},
 };
 
 TEST(malformed_fixtures)

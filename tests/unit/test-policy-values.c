@@ -110,6 +110,53 @@ TEST(limits)
         ASSERT_EQ(policy_limit_resolve(&l, 1), UINT64_MAX);
 }
 
+TEST(timespan)
+{
+        struct policy_limit l = {};
+        uint64_t v = 0;
+        const struct {
+                const char *s;
+                uint64_t usec;
+        } good[] = {
+            {"90", UINT64_C(90000000)},
+            {"90s", UINT64_C(90000000)},
+            {"30min", UINT64_C(1800000000)},
+            {"1h 30min", UINT64_C(5400000000)},
+            {"1h30min", UINT64_C(5400000000)},
+            {"2.5s", UINT64_C(2500000)},
+            {"1.5h", UINT64_C(5400000000)},
+            {"500ms", UINT64_C(500000)},
+            {"1 d", UINT64_C(86400000000)},
+            {"2 weeks", UINT64_C(1209600000000)},
+            {"7us", 7},
+            {"1m 1ms 1us", UINT64_C(60001001)},
+            {"1M", UINT64_C(2629800000000)},
+            {"1y", UINT64_C(31557600000000)},
+            {"  5s  ", UINT64_C(5000000)},
+        };
+        const char *bad[] = {"",         " ",     "s",   "5x",  "5 sx", "-5s",
+                             "+5s",      "5.s",   ".5s", "5s,", "1h-",  "1.0000000001s",
+                             "infinite", "5secs", "0x10"};
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                ASSERT_OK(policy_parse_timespan(good[i].s, &v));
+                ASSERT_EQ(v, good[i].usec);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                ASSERT_EQ(policy_parse_timespan(bad[i], &v), -EINVAL);
+        ASSERT_EQ(policy_parse_timespan("99999999999999999999", &v), -ERANGE);
+        ASSERT_EQ(policy_parse_timespan("9999999999999d", &v), -ERANGE);
+
+        ASSERT_OK(policy_parse_runtime("infinity", &l));
+        ASSERT_EQ(l.kind, POLICY_LIMIT_INFINITY);
+        ASSERT_OK(policy_parse_runtime("2h", &l));
+        ASSERT_EQ(l.kind, POLICY_LIMIT_ABSOLUTE);
+        ASSERT_EQ(l.value, UINT64_C(7200000000));
+        ASSERT_EQ(policy_parse_runtime("0", &l), -ERANGE);
+        ASSERT_EQ(policy_parse_runtime("0s 0ms", &l), -ERANGE);
+        ASSERT_EQ(policy_parse_runtime("Infinity", &l), -EINVAL);
+}
+
 TEST(weight_boolean_enums)
 {
         uint64_t w = 0;

@@ -7,8 +7,9 @@
 # includes); runuser-l, which includes neither, gets the two lines by hand. A group policy then
 # confines a member's `su -l` session (private /tmp, read-only / /usr and home, only lo,
 # no_new_privs, the bounding set, limits on user-UID.slice that really kill a memory hog, a
-# root-owned record while it runs) and the
-# member's user manager; it leaves a non-member alone. A broken policy file refuses users' logins
+# root-owned record while it runs, RuntimeMaxSec= ending the session), and the
+# member's user manager, whose record the next open removes once it has stopped; it leaves a
+# non-member alone. A broken policy file refuses users' logins
 # but never root's. Every file changed is restored.
 # Runs as root inside the VM (tests/vm/guest-runner.sh); prints TAP.
 set -euo pipefail
@@ -473,6 +474,71 @@ else
         stop_hold
 fi
 
+logs_in() { # PROGRAM USER
+        local out
+        out=$("$1" -l "$2" -c 'echo logged-in' 2>&1) || { echo "$out"; return 1; }
+        [[ $out == logged-in ]] || { echo "$out"; return 1; }
+}
+
+# --- RuntimeMaxSec=: pam_systemd puts it on the session's scope, and systemd ends the session -----
+write_policy
+printf '[Match]\nGroup=%s\n\n[Resources]\nRuntimeMaxSec=4s\n' "$group" >"${policy%.policy}-runtime.policy"
+chmod 0644 "${policy%.policy}-runtime.policy"
+runtime_out="$work/runtime.out"
+t0=$SECONDS
+# shellcheck disable=SC2016 # expanded by the member's shell
+timeout 90 su -l "$member" -c 'echo "session=$XDG_SESSION_ID"; sleep 40; echo survived' \
+        >"$runtime_out" 2>&1 &
+runtime_pid=$!
+runtime_sid() { sed -n 's/^session=//p' -- "$runtime_out" | grep .; }
+if wait_for 30 runtime_sid >/dev/null; then
+        rsid=$(runtime_sid)
+        expect "RuntimeMaxSec=4s: session-$rsid.scope has RuntimeMaxUSec=4s (systemd.runtime_max_sec)" \
+                4s "$(systemctl show -p RuntimeMaxUSec --value -- "session-$rsid.scope" 2>&1)"
+        check "RuntimeMaxSec=4s: the session's record lists it as applied" \
+                grep -q '"RuntimeMaxSec=4s"' "/run/sandbox/sessions/$rsid.json"
+else
+        fail "RuntimeMaxSec=4s: su -l $member starts a session" "$(cat -- "$runtime_out")"
+fi
+rc=0
+wait "$runtime_pid" || rc=$?
+elapsed=$((SECONDS - t0))
+if ! grep -q survived "$runtime_out" && [[ $rc -ne 124 && $elapsed -lt 35 ]]; then
+        pass "RuntimeMaxSec=4s: systemd ends the session (su status $rc after $elapsed s, the 40 s sleep never finished)"
+else
+        fail "RuntimeMaxSec=4s: systemd ends the session" "su status $rc after $elapsed s" "$(cat -- "$runtime_out")"
+fi
+if [[ -n ${rsid:-} ]]; then
+        runtime_logged() {
+                journalctl -b --no-pager -o cat -u "session-$rsid.scope" 2>/dev/null |
+                        grep -i "time limit" | tail -n 1 | grep .
+        }
+        check "RuntimeMaxSec=4s: systemd's journal says session-$rsid.scope ran out of time" \
+                wait_for 10 runtime_logged
+fi
+rm -f -- "${policy%.policy}-runtime.policy"
+
+# --- the user manager's record: (sd-pam) closes unprivileged; the next open removes it ------------
+if mpid=$(user_manager "$member_uid"); then
+        mrecord="/run/sandbox/sessions/pid-$mpid.json"
+        check "member's user manager (pid $mpid): its record exists while it runs" test -e "$mrecord"
+        loginctl disable-linger "$member"
+        systemctl stop "user@$member_uid.service"
+        if [[ -e $mrecord ]]; then
+                diag "after user@$member_uid.service stopped, its record is still there (closed unprivileged)"
+        fi
+        check "a later login of $member opens" logs_in su "$member"
+        check "the stopped user manager's record (its process is gone) is removed by the next open" \
+                test ! -e "$mrecord"
+        if npid=$(user_manager "$member_uid") && [[ $npid != "$mpid" ]]; then
+                check "the new user manager (pid $npid) has a record of its own" \
+                        test -e "/run/sandbox/sessions/pid-$npid.json"
+        fi
+else
+        fail "member's user manager runs before its record is checked" \
+                "$(systemctl status --no-pager "user@$member_uid.service" 2>&1 | tail -n 20)"
+fi
+
 # --- a broken policy file refuses users' logins, never root's ---------------------------------------
 printf '[Sandbox]\nPrivateTmp=perhaps\n' >"$broken"
 chmod 0644 "$broken"
@@ -481,11 +547,6 @@ refused() { # PROGRAM USER
         out=$("$1" -l "$2" -c 'echo logged-in' 2>&1) || rc=$?
         echo "status $rc: $out"
         [[ $rc -ne 0 && $out != *logged-in* ]]
-}
-logs_in() { # PROGRAM USER
-        local out
-        out=$("$1" -l "$2" -c 'echo logged-in' 2>&1) || { echo "$out"; return 1; }
-        [[ $out == logged-in ]] || { echo "$out"; return 1; }
 }
 check "broken policy: su -l $member is refused" refused su "$member"
 refusal_logged() {
