@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "parse-util.h"
 #include "policy.h"
 
 enum policy_section {
@@ -108,10 +109,6 @@ int policy_parse_memory(const char *s, struct policy_limit *ret);
 int policy_parse_tasks(const char *s, struct policy_limit *ret);
 int policy_parse_cpu_quota(const char *s, struct policy_limit *ret);
 int policy_parse_weight(const char *s, uint64_t *ret);
-#define USEC_PER_SEC UINT64_C(1000000)
-/* A systemd time span (systemd.time(7)): components "N[.F][unit]" separated by optional blanks,
- * "1h 30min", "90", "2.5s"; no unit = seconds. In µs. -EINVAL / -ERANGE. */
-int policy_parse_timespan(const char *s, uint64_t *ret);
 /* RuntimeMaxSec=: a time span above 0, or infinity. */
 int policy_parse_runtime(const char *s, struct policy_limit *ret);
 int protect_system_from_string(const char *s);
@@ -120,7 +117,8 @@ int protect_home_from_string(const char *s);
 const char *protect_home_to_string(enum protect_home v);
 int policy_rollback_from_string(const char *s);
 const char *policy_rollback_to_string(enum policy_rollback v);
-/* "3600", "90min", "12h", "30d", "2w": 1 second to 100 years. */
+/* A time span (parse_timespan()) in whole seconds: "3600", "90min", "12h", "30d", "2w"; 1 second
+ * to 100 years. */
 int policy_parse_duration(const char *s, uint64_t *ret);
 /* The largest unit that divides seconds exactly: "2w", "36h". 0 or -EIO. */
 int policy_write_duration(FILE *f, uint64_t seconds);

@@ -309,7 +309,7 @@ static const struct {
     {"trusted-key-name.policy", POLICY_KIND_POLICY, 2, 20,
      "invalid TrustedKeys= entry \"../evil\""},
     {"environment-name.policy", POLICY_KIND_POLICY, 2, 26, "invalid environment name \"Dev\""},
-    {"signature-age.policy", POLICY_KIND_POLICY, 2, 17, "invalid MaxSignatureAge=30days"},
+    {"signature-age.policy", POLICY_KIND_POLICY, 2, 17, "invalid MaxSignatureAge=30 fortnights"},
     {"require-signed.policy", POLICY_KIND_POLICY, 2, 15, "invalid RequireSigned=maybe"},
     {"images-key-wrong-section.policy", POLICY_KIND_POLICY, 2, 1,
      "belongs in [Images], not [Sandbox]"},

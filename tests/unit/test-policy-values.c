@@ -139,13 +139,13 @@ TEST(timespan)
                              "infinite", "5secs", "0x10"};
 
         for (size_t i = 0; i < ELEMENTSOF(good); i++) {
-                ASSERT_OK(policy_parse_timespan(good[i].s, &v));
+                ASSERT_OK(parse_timespan(good[i].s, &v));
                 ASSERT_EQ(v, good[i].usec);
         }
         for (size_t i = 0; i < ELEMENTSOF(bad); i++)
-                ASSERT_EQ(policy_parse_timespan(bad[i], &v), -EINVAL);
-        ASSERT_EQ(policy_parse_timespan("99999999999999999999", &v), -ERANGE);
-        ASSERT_EQ(policy_parse_timespan("9999999999999d", &v), -ERANGE);
+                ASSERT_EQ(parse_timespan(bad[i], &v), -EINVAL);
+        ASSERT_EQ(parse_timespan("99999999999999999999", &v), -ERANGE);
+        ASSERT_EQ(parse_timespan("9999999999999d", &v), -ERANGE);
 
         ASSERT_OK(policy_parse_runtime("infinity", &l));
         ASSERT_EQ(l.kind, POLICY_LIMIT_INFINITY);
@@ -155,6 +155,26 @@ TEST(timespan)
         ASSERT_EQ(policy_parse_runtime("0", &l), -ERANGE);
         ASSERT_EQ(policy_parse_runtime("0s 0ms", &l), -ERANGE);
         ASSERT_EQ(policy_parse_runtime("Infinity", &l), -EINVAL);
+}
+
+TEST(signature_age)
+{
+        /* MaxSignatureAge= takes the same time spans as RuntimeMaxSec=, in whole seconds. */
+        uint64_t secs = 0;
+
+        ASSERT_OK(policy_parse_duration("30d", &secs));
+        ASSERT_EQ(secs, UINT64_C(2592000));
+        ASSERT_OK(policy_parse_duration("1h 30min", &secs));
+        ASSERT_EQ(secs, UINT64_C(5400));
+        ASSERT_OK(policy_parse_duration("2 weeks", &secs));
+        ASSERT_EQ(secs, UINT64_C(1209600));
+        ASSERT_OK(policy_parse_duration("90", &secs));
+        ASSERT_EQ(secs, UINT64_C(90));
+        ASSERT_EQ(policy_parse_duration("1.5s", &secs), -EINVAL);
+        ASSERT_EQ(policy_parse_duration("500ms", &secs), -EINVAL);
+        ASSERT_EQ(policy_parse_duration("30 fortnights", &secs), -EINVAL);
+        ASSERT_EQ(policy_parse_duration("0", &secs), -ERANGE);
+        ASSERT_EQ(policy_parse_duration("101y", &secs), -ERANGE);
 }
 
 TEST(weight_boolean_enums)
