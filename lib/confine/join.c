@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
@@ -83,6 +84,24 @@ static int proc_seccomp(pid_t pid, int *ret_mode, int *ret_filters)
         p = strstr(buf, "\nSeccomp_filters:");
         if (!p || sscanf(p, "\nSeccomp_filters: %d", ret_filters) != 1)
                 *ret_filters = -1;
+        return 0;
+}
+
+/* The capability bounding set of pid: what its sandbox let it keep at most (the app drops its
+ * bounding set to the kept capabilities, and a bounding set only shrinks). */
+static int proc_cap_bounding(pid_t pid, uint64_t *ret)
+{
+        char path[64], buf[4096];
+        const char *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n < 0)
+                return n == -ENOENT ? -ESRCH : (int)n;
+        p = strstr(buf, "\nCapBnd:");
+        if (!p || sscanf(p, "\nCapBnd: %" SCNx64, ret) != 1)
+                return -EIO;
         return 0;
 }
 
@@ -318,6 +337,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         bool owned;
         ssize_t n;
         int r, status, mode = 0, filters = -1;
+        uint64_t bounding = 0;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (!argv || !argv[0])
@@ -358,6 +378,17 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         r = check_userns(member_fd, member, i->name, e);
         if (r < 0)
                 return r;
+        /* The record is the user's file, and so is anything a sandbox with their runtime dir
+         * bound in could write: it may not hand the joined command a capability the sandbox's
+         * own app cannot have. */
+        r = proc_cap_bounding(member, &bounding);
+        if (r < 0 || !pidfd_alive(member_fd))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        if (i->keep_caps & ~bounding)
+                return sb_error_set(e, -EPERM,
+                                    "the record of '%s' names capabilities its app cannot have; "
+                                    "refusing to enter it",
+                                    i->name);
         if (!pidfd_alive(init_fd))
                 return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
 

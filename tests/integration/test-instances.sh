@@ -108,6 +108,15 @@ out=$(sb enter t1forged -- true 2>&1)
 check "enter: a record with other seccomp filters is refused" 125 "$?"
 check_match "... saying why" "seccomp filters" "$out"
 rm -f "$RT1/sandbox/instances/t1forged"
+# ... and so is one that would hand the joined command a capability the app does not have.
+sed 's/^name=.*/name=t1forged/; s/^keep_caps=.*/keep_caps=200000/' \
+	"$RT1/sandbox/instances/t1" >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb enter t1forged -- true 2>&1)
+check "enter: a record claiming CAP_SYS_ADMIN the app lacks is refused" 125 "$?"
+check_match "... saying why" "capabilities its app cannot have" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
 
 out=$(sb run --name t1 -- true 2>&1)
 check "run: a duplicate --name is refused" 125 "$?"
