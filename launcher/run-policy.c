@@ -10,6 +10,7 @@
 
 #include "caps.h"
 #include "env.h"
+#include "instance.h"
 #include "run-policy.h"
 #include "strv.h"
 
@@ -188,7 +189,7 @@ static int cover_subpath(struct sandbox_spec *spec, const char *host_path, enum 
 int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, struct sb_error *e)
 {
         const struct policy *eff = rp->effective, *req = rp->request;
-        char where[512];
+        char where[512], registry[4200];
         int r;
 
         /* Network: the host's only when something below the ceiling asked for it. */
@@ -233,6 +234,10 @@ int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, str
                 r = cover_subpath(spec, eff->read_only_paths.items[i].path, MOUNT_RO_BIND, true);
         if (r >= 0 && rp->user_dir)
                 r = cover_subpath(spec, rp->user_dir, MOUNT_RO_BIND, true);
+        /* Nor the instance registry: a record written from inside could make a later `sandbox
+         * enter` join with other settings than the sandbox's own. */
+        if (r >= 0 && instance_registry_path(registry, sizeof(registry)) >= 0)
+                r = cover_subpath(spec, registry, MOUNT_RO_BIND, true);
         for (size_t i = 0; r >= 0 && i < eff->inaccessible_paths.n; i++) {
                 const char *path = eff->inaccessible_paths.items[i].path;
 

@@ -99,16 +99,30 @@ static int open_private_dir(int dir_fd, const char *name, const char *shown, boo
         return TAKE_FD(fd);
 }
 
+/* $XDG_RUNTIME_DIR when it is absolute, else /run/user/UID (in fallback). */
+static const char *runtime_base(char fallback[static 64])
+{
+        const char *env = secure_getenv("XDG_RUNTIME_DIR");
+
+        snprintf(fallback, 64, "/run/user/%u", (unsigned)getuid());
+        return env && env[0] == '/' ? env : fallback;
+}
+
+int instance_registry_path(char *buf, size_t size)
+{
+        char fallback[64];
+        int n = snprintf(buf, size, "%s/sandbox", runtime_base(fallback));
+
+        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int instance_dir_open(bool create, struct sb_error *e)
 {
         _cleanup_close_ int rt = -EBADF, sb = -EBADF;
-        const char *env = secure_getenv("XDG_RUNTIME_DIR");
         char fallback[64], shown[4200];
-        const char *base;
+        const char *base = runtime_base(fallback);
         struct stat st;
 
-        snprintf(fallback, sizeof(fallback), "/run/user/%u", (unsigned)getuid());
-        base = env && env[0] == '/' ? env : fallback;
         /* The runtime directory itself is the session's (pam_systemd made it, or the user);
          * it may be reached through a symlink, but it must be the caller's and private. */
         rt = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

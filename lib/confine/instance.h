@@ -65,6 +65,11 @@ bool proc_pid_matches(pid_t pid, uint64_t start);
  * directory that is not the caller's, is writable by others, or a symlink. Returns the fd. */
 int instance_dir_open(bool create, struct sb_error *e);
 
+/* The host path of the registry's parent, $XDG_RUNTIME_DIR/sandbox (else /run/user/UID/sandbox),
+ * which sandboxes must never see writable (a record written there could weaken a later `enter`).
+ * -ENAMETOOLONG. */
+int instance_registry_path(char *buf, size_t size);
+
 /* Register i->name for i (which must have the monitor's pid and start time): atomically, so
  * that of two sandboxes started with one name only one wins. A record left by a sandbox that
  * is gone is replaced. -EEXIST when a live sandbox has the name. */

@@ -118,6 +118,14 @@ check "enter: a record claiming CAP_SYS_ADMIN the app lacks is refused" 125 "$?"
 check_match "... saying why" "capabilities its app cannot have" "$out"
 rm -f "$RT1/sandbox/instances/t1forged"
 
+# A sandbox that has the runtime directory bound writable still cannot write the registry.
+out=$(sb run --bind "$RT1" -- sh -c "touch '$RT1/bound-ok'; echo x >'$RT1/sandbox/instances/fake' && echo wrote" 2>&1)
+check "the registry stays read-only inside a bind of the runtime dir" "no" \
+	"$(grep -qx wrote <<<"$out" && echo yes || echo no)"
+check "... while the rest of that bind is writable" "yes" \
+	"$([[ -e "$RT1/bound-ok" && ! -e "$RT1/sandbox/instances/fake" ]] && echo yes || echo no)"
+rm -f "$RT1/bound-ok" "$RT1/sandbox/instances/fake"
+
 out=$(sb run --name t1 -- true 2>&1)
 check "run: a duplicate --name is refused" 125 "$?"
 check_match "run: ... and says so" "already running" "$out"
