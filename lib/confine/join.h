@@ -15,7 +15,13 @@
  * saved and filesystem uid; the joined process is a child of that PID 1 and not older than it;
  * its user namespace is owned by the caller and is not the caller's own; PID 1 carries exactly
  * the seccomp filters the record says we will load (the default one, plus one for a
- * SystemCallFilter=), so a record that would make us load less than the app has is refused.
+ * SystemCallFilter=), so a record that would make us load less than the app has is refused;
+ * and the record's capabilities must lie within the joined process's bounding set.
+ *
+ * What is left to trust in the record is its SystemCallFilter= text (the kernel shows how many
+ * filters a process has, not what they say). The record is the caller's own file: it can only
+ * describe a weaker filter to the caller themselves, and no sandbox can write it (the launcher
+ * keeps the registry read-only inside any bind of the runtime directory).
  * Then one setns(pidfd, CLONE_NEWUSER|...) joins all namespaces at once; the kernel joins the
  * user namespace first and checks the others with the capabilities gained there
  * (validate_nsset()), and fails as a whole if any is refused.
