@@ -110,7 +110,8 @@ static int compare_words(const void *a, const void *b)
         return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* TrustedKeys= AllowedEnvironments=: a sorted set, so that equal sets compare equal. */
+/* TrustedKeys= AllowedEnvironments= DBusTalk= DBusOwn=: a sorted set, so that equal sets compare
+ * equal and the merge can intersect them. */
 static int parse_wordset(struct parser *ps, enum policy_key k, const char *value, size_t voff)
 {
         char ***l = policy_field(ps->p, k);
@@ -137,6 +138,12 @@ static int parse_wordset(struct parser *ps, enum policy_key k, const char *value
                                     "invalid environment name \"%s\": expected 1 to 32 of "
                                     "a-z 0-9 _ -, starting with a letter or digit",
                                     word);
+                if (policy_keys[k].type == VT_BUS_NAMES && !policy_bus_name_valid(word))
+                        return fail(ps, woff, -EINVAL,
+                                    "invalid D-Bus name \"%s\" in %s= (expected a well-known name "
+                                    "such as org.freedesktop.Notifications, or a prefix such as "
+                                    "org.mpris.MediaPlayer2.*)",
+                                    word, policy_keys[k].name);
                 if (strv_find(*l, word) >= 0)
                         continue;
                 r = check_list_size(ps, k, strv_length(*l), woff);
@@ -571,49 +578,6 @@ static int parse_home(struct parser *ps, enum policy_key k, const char *value, s
         }
 }
 
-static int parse_bus_names(struct parser *ps, enum policy_key k, const char *value, size_t voff)
-{
-        char ***l = policy_field(ps->p, k);
-        struct words w = {value, 0, voff};
-        size_t woff = 0;
-        int r;
-
-        for (;;) {
-                _cleanup_free_ char *word = NULL;
-
-                r = next_word(ps, &w, &word, &woff);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        break;
-                if (!policy_bus_name_valid(word))
-                        return fail(ps, woff, -EINVAL,
-                                    "invalid D-Bus name \"%s\" in %s= (expected a well-known name "
-                                    "such as org.freedesktop.Notifications, or a prefix such as "
-                                    "org.mpris.MediaPlayer2.*)",
-                                    word, policy_keys[k].name);
-                if (strv_find(*l, word) >= 0)
-                        continue;
-                r = check_list_size(ps, k, strv_length(*l), woff);
-                if (r < 0)
-                        return r;
-                if (strv_consume(l, word) < 0)
-                        return fail(ps, woff, -ENOMEM, "out of memory");
-                word = NULL; /* owned by the list now */
-        }
-        /* kept sorted so that the merge and the comparison see sets */
-        {
-                _cleanup_strv_free_ char **set = NULL;
-                size_t n = 0;
-
-                if (policy_names_to_set(*l, strv_length(*l), &set, &n) < 0)
-                        return fail(ps, voff, -ENOMEM, "out of memory");
-                strv_free(*l);
-                *l = TAKE_PTR(set);
-        }
-        return 0;
-}
-
 static int parse_scalar(struct parser *ps, enum policy_key k, const char *value, size_t voff)
 {
         const struct policy_key_info *ki = &policy_keys[k];
@@ -750,13 +714,11 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
                 break;
         case VT_KEYS:
         case VT_ENVS:
+        case VT_BUS_NAMES:
                 r = parse_wordset(ps, k, value, voff);
                 break;
         case VT_HOME:
                 r = parse_home(ps, k, value, voff);
-                break;
-        case VT_BUS_NAMES:
-                r = parse_bus_names(ps, k, value, voff);
                 break;
         case VT_GRANT:
         case VT_DBUS:
