@@ -32,6 +32,7 @@
 #include "pam-log.h"
 #include "session-mounts.h"
 #include "session-process.h"
+#include "proc-util.h"
 #include "session-record.h"
 #include "session-resources.h"
 #include "strv.h"
@@ -275,7 +276,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
         r = record_prune(dir_fd);
         if (r > 0)
                 debug(c, "removed %d record(s) of sessions that are gone from %s", r, RECORD_DIR);
-        r = record_process_start(getpid(), &pid_start);
+        r = proc_pid_start_time(getpid(), &pid_start);
         if (r < 0)
                 return sb_error_set(e, r, "cannot read the start time of process %d: %s",
                                     (int)getpid(), strerror(-r));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fd-util.h"
+#include "proc-util.h"
 #include "session-record.h"
 
 static int open_root_dir(int parent, const char *name, const char *path, struct sb_error *e)
@@ -176,34 +177,6 @@ int record_remove(const char *name)
         return 0;
 }
 
-int record_process_start(pid_t pid, uint64_t *ret)
-{
-        char path[64], buf[1024];
-        const char *p;
-        unsigned long long start;
-        ssize_t n;
-
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
-        if (n == -ENOENT)
-                return -ESRCH;
-        if (n < 0)
-                return (int)n;
-        /* The command name in field 2 may hold spaces and parentheses: count from the last ')'. */
-        p = strrchr(buf, ')');
-        if (!p)
-                return -EBADMSG;
-        for (int field = 2; field < 22; field++) {
-                p = strchr(p + 1, ' ');
-                if (!p)
-                        return -EBADMSG;
-        }
-        if (sscanf(p + 1, "%llu", &start) != 1)
-                return -EBADMSG;
-        *ret = start;
-        return 0;
-}
-
 /* The number after "\"key\": " in text, which record_write() put on the first line. */
 static int json_number(const char *text, const char *key, uint64_t *ret)
 {
@@ -223,13 +196,6 @@ static int json_number(const char *text, const char *key, uint64_t *ret)
         return 0;
 }
 
-static bool process_is(pid_t pid, uint64_t start)
-{
-        uint64_t now;
-
-        return record_process_start(pid, &now) >= 0 && now == start;
-}
-
 int record_is_live(const char *text)
 {
         uint64_t pid, start;
@@ -237,7 +203,7 @@ int record_is_live(const char *text)
         if (json_number(text, "pid", &pid) < 0 || json_number(text, "pid_start", &start) < 0 ||
             pid == 0 || pid > INT32_MAX)
                 return -EBADMSG;
-        return process_is((pid_t)pid, start);
+        return proc_pid_matches((pid_t)pid, start);
 }
 
 static bool prune_one(int dir_fd, const char *name)

@@ -35,7 +35,7 @@ struct record_info {
         const char *service;
         const char *session; /* logind's session id, or NULL */
         pid_t pid;
-        uint64_t pid_start; /* record_process_start() of pid */
+        uint64_t pid_start; /* proc_pid_start_time() of pid */
         char *const *policy_files;
         char *const *applied;
         const struct policy *policy;
@@ -50,10 +50,6 @@ int record_name(const char *session, pid_t pid, char **ret);
 
 /* Write the record atomically (a temporary file renamed over name), mode 0644. */
 int record_write(int dir_fd, const char *name, const struct record_info *info, struct sb_error *e);
-
-/* The start time of process pid (clock ticks after boot, /proc/PID/stat field 22): with the pid
- * it names one process for the whole uptime. -ESRCH when there is no such process. */
-int record_process_start(pid_t pid, uint64_t *ret);
 
 /* Is the record text (as record_write() wrote it) about a process that still runs? Reads "pid"
  * and "pid_start" from its first line: 1 when that process runs, 0 when it is gone (or the

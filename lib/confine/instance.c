@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "fd-util.h"
 #include "instance.h"
+#include "proc-util.h"
 #include "strv.h"
 
 void instance_done(struct instance *i)
@@ -34,43 +35,6 @@ bool instance_name_is_valid(const char *name)
         return n > 0 && n <= INSTANCE_NAME_MAX && name[0] != '.' &&
                strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
                    n;
-}
-
-int proc_pid_start_time(pid_t pid, uint64_t *ret)
-{
-        char path[64], buf[2048];
-        unsigned long long start;
-        const char *p;
-        ssize_t n;
-
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
-        if (n == -ENOENT)
-                return -ESRCH;
-        if (n < 0)
-                return (int)n;
-        /* The command name (field 2) may contain spaces and ')': skip to its last ')'. Then
-         * field 3 is the state, and the start time is field 22: 19 fields further. */
-        p = strrchr(buf, ')');
-        if (!p)
-                return -EIO;
-        p++;
-        for (int field = 2; field < 21; field++) {
-                p = strchr(p + 1, ' ');
-                if (!p)
-                        return -EIO;
-        }
-        if (sscanf(p, " %llu", &start) != 1)
-                return -EIO;
-        *ret = start;
-        return 0;
-}
-
-bool proc_pid_matches(pid_t pid, uint64_t start)
-{
-        uint64_t s;
-
-        return pid > 0 && proc_pid_start_time(pid, &s) >= 0 && s == start;
 }
 
 /* dir_fd/name: a directory of ours, mode 0700, not a symlink; created when asked. */

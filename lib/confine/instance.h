@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "proc-util.h"
 
 #define INSTANCE_NAME_MAX 64
 
@@ -53,13 +54,6 @@ void instance_done(struct instance *i);
 
 /* 1-64 characters of [A-Za-z0-9_.-], not starting with '.'. */
 bool instance_name_is_valid(const char *name);
-
-/* Field 22 of /proc/PID/stat (start time in clock ticks after boot): 0 or -errno (-ESRCH when
- * the process is gone). */
-int proc_pid_start_time(pid_t pid, uint64_t *ret);
-
-/* Is the process pid still the one that started at start? */
-bool proc_pid_matches(pid_t pid, uint64_t start);
 
 /* Open (with create: creating) the caller's instance directory. Refuses, naming the path, a
  * directory that is not the caller's, is writable by others, or a symlink. Returns the fd. */

@@ -23,6 +23,7 @@
 #include "exec-util.h"
 #include "fd-util.h"
 #include "join.h"
+#include "proc-util.h"
 #include "seccomp-dl.h"
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
@@ -46,21 +47,18 @@ static bool pidfd_alive(int fd)
 /* PPid and whether all four uids of /proc/PID/status are uid. */
 static int proc_status(pid_t pid, uid_t uid, pid_t *ret_ppid, bool *ret_owned)
 {
-        char path[64], buf[4096];
+        char buf[4096];
+        const char *ppid_s, *uid_s;
         unsigned u[4];
         int ppid;
-        const char *p;
-        ssize_t n;
+        ssize_t n = proc_status_read(pid, buf, sizeof(buf));
 
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
         if (n < 0)
-                return n == -ENOENT ? -ESRCH : (int)n;
-        p = strstr(buf, "\nPPid:");
-        if (!p || sscanf(p, "\nPPid: %d", &ppid) != 1)
-                return -EIO;
-        p = strstr(buf, "\nUid:");
-        if (!p || sscanf(p, "\nUid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]) != 4)
+                return (int)n;
+        ppid_s = proc_status_field(buf, "PPid");
+        uid_s = proc_status_field(buf, "Uid");
+        if (!ppid_s || sscanf(ppid_s, "%d", &ppid) != 1 || !uid_s ||
+            sscanf(uid_s, "%u %u %u %u", &u[0], &u[1], &u[2], &u[3]) != 4)
                 return -EIO;
         *ret_ppid = ppid;
         *ret_owned = u[0] == uid && u[1] == uid && u[2] == uid && u[3] == uid;
@@ -70,19 +68,17 @@ static int proc_status(pid_t pid, uid_t uid, pid_t *ret_ppid, bool *ret_owned)
 /* Seccomp mode and the number of filters (-1 before Linux 5.9) of pid. */
 static int proc_seccomp(pid_t pid, int *ret_mode, int *ret_filters)
 {
-        char path[64], buf[4096];
-        const char *p;
-        ssize_t n;
+        char buf[4096];
+        const char *mode, *filters;
+        ssize_t n = proc_status_read(pid, buf, sizeof(buf));
 
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
         if (n < 0)
-                return n == -ENOENT ? -ESRCH : (int)n;
-        p = strstr(buf, "\nSeccomp:");
-        if (!p || sscanf(p, "\nSeccomp: %d", ret_mode) != 1)
+                return (int)n;
+        mode = proc_status_field(buf, "Seccomp");
+        if (!mode || sscanf(mode, "%d", ret_mode) != 1)
                 return -EIO;
-        p = strstr(buf, "\nSeccomp_filters:");
-        if (!p || sscanf(p, "\nSeccomp_filters: %d", ret_filters) != 1)
+        filters = proc_status_field(buf, "Seccomp_filters");
+        if (!filters || sscanf(filters, "%d", ret_filters) != 1)
                 *ret_filters = -1;
         return 0;
 }
@@ -91,16 +87,14 @@ static int proc_seccomp(pid_t pid, int *ret_mode, int *ret_filters)
  * bounding set to the kept capabilities, and a bounding set only shrinks). */
 static int proc_cap_bounding(pid_t pid, uint64_t *ret)
 {
-        char path[64], buf[4096];
-        const char *p;
-        ssize_t n;
+        char buf[4096];
+        const char *bnd;
+        ssize_t n = proc_status_read(pid, buf, sizeof(buf));
 
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
         if (n < 0)
-                return n == -ENOENT ? -ESRCH : (int)n;
-        p = strstr(buf, "\nCapBnd:");
-        if (!p || sscanf(p, "\nCapBnd: %" SCNx64, ret) != 1)
+                return (int)n;
+        bnd = proc_status_field(buf, "CapBnd");
+        if (!bnd || sscanf(bnd, "%" SCNx64, ret) != 1)
                 return -EIO;
         return 0;
 }

@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fs-util.h"
+#include "proc-util.h"
 #include "strv.h"
 #include "test.h"
 
@@ -122,6 +124,28 @@ TEST(open_in_root_stays_inside)
         snprintf(p, sizeof(p), "%s/real/file", tmpdir);
         ASSERT_OK(stat(p, &st));
         ASSERT_TRUE(S_ISREG(st.st_mode));
+}
+
+TEST(proc_status_fields)
+{
+        static const char status[] = "Name:\tUid: PPid:\nUmask:\t0022\nPPid:\t42\n"
+                                     "Uid:\t1000\t1000\t1000\t1000\nCapBnd:\t0000000000000400\n";
+        char buf[4096];
+        uint64_t a = 0, b = 0;
+
+        /* Field names match at the start of a line only, never inside another line. */
+        ASSERT_TRUE(strncmp(proc_status_field(status, "PPid"), "42\n", 3) == 0);
+        ASSERT_TRUE(strncmp(proc_status_field(status, "Uid"), "1000\t", 5) == 0);
+        ASSERT_TRUE(strncmp(proc_status_field(status, "CapBnd"), "0000000000000400", 16) == 0);
+        ASSERT_TRUE(strncmp(proc_status_field(status, "Name"), "Uid: PPid:", 10) == 0);
+        ASSERT_TRUE(proc_status_field(status, "Pid") == NULL);
+        ASSERT_TRUE(proc_status_field(status, "Cap") == NULL);
+
+        ASSERT_TRUE(proc_status_read(getpid(), buf, sizeof(buf)) > 0);
+        ASSERT_TRUE(proc_status_field(buf, "Seccomp") != NULL);
+        ASSERT_OK(proc_pid_start_time(getpid(), &a));
+        ASSERT_OK(proc_pid_start_time(getpid(), &b));
+        ASSERT_TRUE(a == b && proc_pid_matches(getpid(), a) && !proc_pid_matches(getpid(), a + 1));
 }
 
 TEST_MAIN

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fd-util.h"
+#include "proc-util.h"
+
+int proc_pid_start_time(pid_t pid, uint64_t *ret)
+{
+        char path[64], buf[2048];
+        unsigned long long start;
+        const char *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n == -ENOENT)
+                return -ESRCH;
+        if (n < 0)
+                return (int)n;
+        /* The command name (field 2) may contain spaces and ')': skip to its last ')'. Then
+         * field 3 is the state, and the start time is field 22: 19 fields further. */
+        p = strrchr(buf, ')');
+        if (!p)
+                return -EIO;
+        p++;
+        for (int field = 2; field < 21; field++) {
+                p = strchr(p + 1, ' ');
+                if (!p)
+                        return -EIO;
+        }
+        if (sscanf(p, " %llu", &start) != 1)
+                return -EIO;
+        *ret = start;
+        return 0;
+}
+
+bool proc_pid_matches(pid_t pid, uint64_t start)
+{
+        uint64_t s;
+
+        return pid > 0 && proc_pid_start_time(pid, &s) >= 0 && s == start;
+}
+
+ssize_t proc_status_read(pid_t pid, char *buf, size_t size)
+{
+        char path[64];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, size);
+        return n == -ENOENT ? -ESRCH : n;
+}
+
+const char *proc_status_field(const char *status, const char *name)
+{
+        size_t len = strlen(name);
+
+        /* Field names start a line; "Uid:" must not match inside "PPid:" or a comm of that text. */
+        for (const char *p = status; p; p = strchr(p, '\n')) {
+                if (*p == '\n')
+                        p++;
+                if (strncmp(p, name, len) == 0 && p[len] == ':')
+                        return p + len + 1 + strspn(p + len + 1, " \t");
+        }
+        return NULL;
+}
