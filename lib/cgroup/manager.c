@@ -365,71 +365,21 @@ int manager_start_scope(const char *unit, const char *description, const struct 
         return 0;
 }
 
-/* ---- SetUnitProperties ----------------------------------------------------------------------- */
+/* ---- One method call on a manager ------------------------------------------------------------ */
 
-int manager_set_unit_properties(const char *unit, const struct limits *l, struct sb_error *e)
+/* Appends a method's arguments to m: 0 or a negative errno. */
+typedef int (*append_args_fn)(sd_bus_message *m, const void *userdata);
+
+/* Call method on the system manager (system) or the user's, over a fresh connection per attempt
+ * (manager_connect()), closed before returning: we may run inside a PAM stack of a long-lived
+ * host program. 0 on success; -errno with "systemd refused to REFUSED: reason" when a manager
+ * answered with an error; -EHOSTDOWN with the reasons when none could be reached. */
+static int call_manager(bool system, const char *method, append_args_fn append,
+                        const void *userdata, const char *refused, struct sb_error *e)
 {
         char why[SB_ERROR_MAX / 2] = "";
         int r;
 
-        r = sd_dl_open();
-        if (r < 0)
-                return sb_error_set(e, r, "cannot set limits on %s: cannot load libsystemd.so.0",
-                                    unit);
-        /* Always the system manager: the slice is above anything a user's own manager owns. A
-         * fresh connection each time, closed before returning: we may run inside a PAM stack of
-         * a long-lived host program. */
-        for (int attempt = 0; attempt < 2; attempt++) {
-                _cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-                _cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
-                char label[256];
-
-                r = manager_connect(true, attempt, &bus, label, sizeof(label));
-                if (r == -ENOMEM)
-                        return sb_error_set(e, r, "out of memory");
-                if (r < 0) {
-                        why_append(why, sizeof(why), "%s: %s", label, strerror(-r));
-                        continue;
-                }
-                r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
-                                                       SYSTEMD_INTERFACE, "SetUnitProperties");
-                if (r >= 0)
-                        r = sym_sd_bus_message_append(m, "sb", unit, 1); /* runtime: until reboot */
-                if (r >= 0)
-                        r = sym_sd_bus_message_open_container(m, 'a', "(sv)");
-                if (r >= 0)
-                        r = append_limits(m, l);
-                if (r >= 0)
-                        r = sym_sd_bus_message_close_container(m);
-                if (r < 0)
-                        return sb_error_set(e, r, "cannot build the request for %s: %m", unit);
-                r = sym_sd_bus_call(bus, m, 0, &error, NULL);
-                if (r >= 0)
-                        return 0;
-                if (!bus_error_means_absent(&error, r))
-                        return sb_error_set(e, r, "systemd refused to set limits on %s: %s", unit,
-                                            bus_error_text(&error, r));
-                why_append(why, sizeof(why), "%s: %s", label, bus_error_text(&error, r));
-        }
-        return sb_error_set(e, -EHOSTDOWN,
-                            "cannot set limits on %s: no systemd system manager found (%s)", unit,
-                            why);
-}
-
-/* ---- AttachProcessesToUnit ------------------------------------------------------------------- */
-
-int manager_attach_self(const char *unit, struct sb_error *e)
-{
-        bool system = geteuid() == 0;
-        char why[SB_ERROR_MAX / 2] = "";
-        int r;
-
-        if (!is_dir_nofollow("/run/systemd/system"))
-                return sb_error_set(e, -EHOSTDOWN, "systemd is not PID 1");
-        r = sd_dl_open();
-        if (r < 0)
-                return sb_error_set(e, r, "cannot load libsystemd.so.0");
         for (int attempt = 0; attempt < 2; attempt++) {
                 _cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
                 _cleanup_(sym_sd_bus_error_freep) sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -443,24 +393,88 @@ int manager_attach_self(const char *unit, struct sb_error *e)
                         why_append(why, sizeof(why), "%s: %s", label, strerror(-r));
                         continue;
                 }
-                /* The manager moves us itself, or, when a user manager lacks the permission
-                 * (a login shell sits in session-N.scope, outside user@UID.service), asks the
-                 * system manager to: the same path as the PIDs= of StartTransientUnit. */
                 r = sym_sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
-                                                       SYSTEMD_INTERFACE, "AttachProcessesToUnit");
+                                                       SYSTEMD_INTERFACE, method);
                 if (r >= 0)
-                        r = sym_sd_bus_message_append(m, "ssau", unit, "", 1, (uint32_t)getpid());
+                        r = append(m, userdata);
                 if (r < 0)
-                        return sb_error_set(e, r, "cannot build the request for %s: %m", unit);
+                        return sb_error_set(e, r, "cannot build the %s request: %m", method);
                 r = sym_sd_bus_call(bus, m, 0, &error, NULL);
                 if (r >= 0)
                         return 0;
                 if (!bus_error_means_absent(&error, r))
-                        return sb_error_set(e, r, "systemd refused to move us into %s: %s", unit,
+                        return sb_error_set(e, r, "systemd refused to %s: %s", refused,
                                             bus_error_text(&error, r));
                 why_append(why, sizeof(why), "%s: %s", label, bus_error_text(&error, r));
         }
-        return sb_error_set(e, -EHOSTDOWN, "no systemd manager found (%s)", why);
+        return sb_error_set(e, -EHOSTDOWN, "no systemd %smanager found (%s)",
+                            system ? "system " : "", why);
+}
+
+/* ---- SetUnitProperties ----------------------------------------------------------------------- */
+
+struct set_properties_args {
+        const char *unit;
+        const struct limits *limits;
+};
+
+static int append_set_properties(sd_bus_message *m, const void *userdata)
+{
+        const struct set_properties_args *a = userdata;
+        int r = sym_sd_bus_message_append(m, "sb", a->unit, 1); /* runtime: until reboot */
+
+        if (r >= 0)
+                r = sym_sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = append_limits(m, a->limits);
+        if (r >= 0)
+                r = sym_sd_bus_message_close_container(m);
+        return r;
+}
+
+int manager_set_unit_properties(const char *unit, const struct limits *l, struct sb_error *e)
+{
+        const struct set_properties_args a = {unit, l};
+        struct sb_error me = {};
+        char refused[300];
+        int r;
+
+        r = sd_dl_open();
+        if (r < 0)
+                return sb_error_set(e, r, "cannot set limits on %s: cannot load libsystemd.so.0",
+                                    unit);
+        /* Always the system manager: the slice is above anything a user's own manager owns. */
+        snprintf(refused, sizeof(refused), "set limits on %s", unit);
+        r = call_manager(true, "SetUnitProperties", append_set_properties, &a, refused, &me);
+        if (r == -EHOSTDOWN)
+                return sb_error_set(e, r, "cannot set limits on %s: %s", unit, me.msg);
+        return r < 0 ? sb_error_set(e, r, "%s", me.msg) : 0;
+}
+
+/* ---- AttachProcessesToUnit ------------------------------------------------------------------- */
+
+static int append_attach_self(sd_bus_message *m, const void *userdata)
+{
+        return sym_sd_bus_message_append(m, "ssau", (const char *)userdata, "", 1,
+                                         (uint32_t)getpid());
+}
+
+int manager_attach_self(const char *unit, struct sb_error *e)
+{
+        char refused[300];
+        int r;
+
+        if (!is_dir_nofollow("/run/systemd/system"))
+                return sb_error_set(e, -EHOSTDOWN, "systemd is not PID 1");
+        r = sd_dl_open();
+        if (r < 0)
+                return sb_error_set(e, r, "cannot load libsystemd.so.0");
+        /* The manager moves us itself, or, when a user manager lacks the permission (a login
+         * shell sits in session-N.scope, outside user@UID.service), asks the system manager to:
+         * the same path as the PIDs= of StartTransientUnit. */
+        snprintf(refused, sizeof(refused), "move us into %s", unit);
+        return call_manager(geteuid() == 0, "AttachProcessesToUnit", append_attach_self, unit,
+                            refused, e);
 }
 
 int manager_get_unit_u64(const char *unit, const char *interface, const char *property,
