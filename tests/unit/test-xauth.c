@@ -5,6 +5,7 @@
  * sees any over-read). */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,16 +90,18 @@ static void assert_filtered(const struct buf *in, unsigned display, const struct
 
 TEST(display_accepted)
 {
-        unsigned d = 99;
+        static const struct {
+                const char *display;
+                unsigned number;
+        } good[] = {{":0", 0}, {":1.0", 1}, {":12.3", 12}, {":65535", 65535}};
 
-        ASSERT_OK(xauth_parse_display(":0", &d));
-        ASSERT_EQ(d, 0);
-        ASSERT_OK(xauth_parse_display(":1.0", &d));
-        ASSERT_EQ(d, 1);
-        ASSERT_OK(xauth_parse_display(":12.3", &d));
-        ASSERT_EQ(d, 12);
-        ASSERT_OK(xauth_parse_display(":65535", &d));
-        ASSERT_EQ(d, 65535);
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                unsigned d = 99999;
+
+                if (xauth_parse_display(good[i].display, &d) < 0)
+                        TEST_FAIL("DISPLAY=\"%s\" was refused", good[i].display);
+                ASSERT_EQ(d, good[i].number);
+        }
 }
 
 TEST(display_refused)
@@ -146,45 +149,38 @@ static void sample(struct buf *b)
         record(b, WILD, "anything", "0", "cookie-wild-addr");
 }
 
+/* Which cookies of sample() a sandbox gets, by display number and host name, in their order. */
+static const struct {
+        unsigned display;
+        const char *host;
+        const char *want[4];
+} sample_cases[] = {
+    {0, HOST, {"cookie-local-0", "cookie-wild-0", "cookie-wild-addr"}},
+    {1, HOST, {"cookie-local-1"}},
+    /* under another host name, that name's FamilyLocal entries and the FamilyWild ones */
+    {0, "other-host", {"cookie-wild-0", "cookie-other-host", "cookie-wild-addr"}},
+    /* nothing for the display: an empty result, not an error */
+    {7, HOST, {}},
+    {65535, HOST, {}},
+};
+
 TEST(filter_keeps_this_display_as_wild)
 {
-        struct buf in = {}, want = {};
+        struct buf in = {};
 
         sample(&in);
-        record(&want, WILD, "", "0", "cookie-local-0");
-        record(&want, WILD, "", "0", "cookie-wild-0");
-        record(&want, WILD, "", "0", "cookie-wild-addr");
-        assert_filtered(&in, 0, &want);
+        for (size_t i = 0; i < sizeof(sample_cases) / sizeof(sample_cases[0]); i++) {
+                struct buf want = {};
+                char num[16];
+
+                snprintf(num, sizeof(num), "%u", sample_cases[i].display);
+                for (size_t k = 0; k < 4 && sample_cases[i].want[k]; k++)
+                        record(&want, WILD, "", num, sample_cases[i].want[k]);
+                printf("# :%u on %s\n", sample_cases[i].display, sample_cases[i].host);
+                assert_filtered_as(&in, sample_cases[i].display, sample_cases[i].host, &want);
+                free(want.p);
+        }
         free(in.p);
-        free(want.p);
-}
-
-TEST(filter_drops_other_displays)
-{
-        struct buf in = {}, want = {};
-
-        sample(&in);
-        record(&want, WILD, "", "1", "cookie-local-1");
-        assert_filtered(&in, 1, &want);
-        free(want.p);
-        want = (struct buf){};
-        assert_filtered(&in, 7, &want); /* nothing for :7: an empty result, not an error */
-        assert_filtered(&in, 65535, &want);
-        free(in.p);
-}
-
-TEST(filter_other_host)
-{
-        struct buf in = {}, want = {};
-
-        sample(&in);
-        /* under another host name, that name's FamilyLocal entries and the FamilyWild ones */
-        record(&want, WILD, "", "0", "cookie-wild-0");
-        record(&want, WILD, "", "0", "cookie-other-host");
-        record(&want, WILD, "", "0", "cookie-wild-addr");
-        assert_filtered_as(&in, 0, "other-host", &want);
-        free(in.p);
-        free(want.p);
 }
 
 TEST(filter_empty)
