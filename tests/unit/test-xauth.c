@@ -135,8 +135,8 @@ TEST(display_refused)
         ASSERT_EQ(xauth_parse_display(NULL, &d), -EINVAL);
 }
 
-/* Entries for displays 0 and 1 of this host, another host, the network, and a number that is
- * only numerically equal. */
+/* Entries for displays 0 and 1 of this host, another host, the network, a number that is only
+ * numerically equal, and host names that share a prefix with this one. */
 static void sample(struct buf *b)
 {
         record(b, LOCAL, HOST, "0", "cookie-local-0");
@@ -145,7 +145,9 @@ static void sample(struct buf *b)
         record(b, LOCAL, "other-host", "0", "cookie-other-host");
         record(b, INTERNET, "\x0a\x00\x00\x01", "0", "cookie-tcp");
         record(b, LOCAL, HOST, "00", "cookie-zero-zero");
-        record(b, LOCAL, HOST "x", "0", "cookie-host-prefix");
+        record(b, LOCAL, HOST "x", "0", "cookie-host-longer");
+        record(b, LOCAL, "build", "0", "cookie-host-prefix");
+        record(b, LOCAL, "", "0", "cookie-host-empty");
         record(b, WILD, "anything", "0", "cookie-wild-addr");
 }
 
