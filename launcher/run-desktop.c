@@ -14,29 +14,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "env.h"
 #include "fd-util.h"
 #include "fs-util.h"
 #include "run-desktop.h"
-#include "strv.h"
-
-extern char **environ;
-
-#define XAUTH_MAX      (64U * 1024U) /* a real Xauthority holds a few cookies */
-#define PROXY_READY_MS 10000
-#define FAMILY_LOCAL   256
-#define FAMILY_WILD    65535
+#include "xauth.h"
 
 static bool grants(const struct policy *p, enum policy_key k)
 {
@@ -188,96 +178,6 @@ static int add_wayland(const struct policy *p, struct sandbox_spec *spec, const 
         return r < 0 ? sb_error_set(e, r, "Wayland=yes: cannot bind %s: %m", src) : 0;
 }
 
-/* DISPLAY=":N" or ":N.S", nothing else: a TCP display (host:N) would need the network and has
- * no socket to bind; "unix:N" and friends are rare enough to refuse rather than guess. */
-static int parse_display(const char *s, unsigned *ret)
-{
-        unsigned long n;
-        char *end;
-
-        if (!s || s[0] != ':' || s[1] < '0' || s[1] > '9')
-                return -EINVAL;
-        errno = 0;
-        n = strtoul(s + 1, &end, 10);
-        if (errno != 0 || n > 65535)
-                return -EINVAL;
-        if (*end == '.') {
-                char *e2;
-                if (end[1] < '0' || end[1] > '9')
-                        return -EINVAL;
-                (void)strtoul(end + 1, &e2, 10);
-                end = e2;
-        }
-        if (*end != '\0')
-                return -EINVAL;
-        *ret = (unsigned)n;
-        return 0;
-}
-
-static uint16_t be16(const unsigned char *b)
-{
-        return (uint16_t)((b[0] << 8) | b[1]);
-}
-
-/* From the Xauthority data, the cookies for display number disp that this host would use
- * (FamilyLocal entries for our host name, FamilyWild ones), rewritten as FamilyWild: the
- * sandbox has its own host name, and Xlib looks cookies up by host name. */
-static int filter_xauth(const unsigned char *in, size_t n, unsigned disp, char **ret,
-                        size_t *ret_size)
-{
-        char host[256] = "", num[16];
-        size_t pos = 0, out_n = 0;
-        _cleanup_free_ char *out = malloc(n + 1);
-
-        if (!out)
-                return -ENOMEM;
-        if (gethostname(host, sizeof(host) - 1) < 0)
-                host[0] = '\0';
-        snprintf(num, sizeof(num), "%u", disp);
-        while (pos < n) {
-                size_t start = pos, field[4][2];
-                uint16_t family;
-
-                if (n - pos < 2)
-                        return -EBADMSG;
-                family = be16(in + pos);
-                pos += 2;
-                for (int i = 0; i < 4; i++) {
-                        size_t len;
-                        if (n - pos < 2)
-                                return -EBADMSG;
-                        len = be16(in + pos);
-                        pos += 2;
-                        if (n - pos < len)
-                                return -EBADMSG;
-                        field[i][0] = pos;
-                        field[i][1] = len;
-                        pos += len;
-                }
-                (void)start;
-                if (field[1][1] != strlen(num) || memcmp(in + field[1][0], num, field[1][1]) != 0)
-                        continue;
-                if (family != FAMILY_WILD &&
-                    !(family == FAMILY_LOCAL && field[0][1] == strlen(host) &&
-                      memcmp(in + field[0][0], host, field[0][1]) == 0))
-                        continue;
-                /* FamilyWild, no address, the same number, name and data */
-                out[out_n++] = (char)0xff;
-                out[out_n++] = (char)0xff;
-                out[out_n++] = 0;
-                out[out_n++] = 0;
-                for (int i = 1; i < 4; i++) {
-                        out[out_n++] = (char)(field[i][1] >> 8);
-                        out[out_n++] = (char)(field[i][1] & 0xff);
-                        memcpy(out + out_n, in + field[i][0], field[i][1]);
-                        out_n += field[i][1];
-                }
-        }
-        *ret_size = out_n;
-        *ret = TAKE_PTR(out);
-        return 0;
-}
-
 /* Remove what a launcher killed before its cleanup left behind: run-PID-* directories whose
  * launcher is gone. Only our own directory is searched, only the two names we create are
  * unlinked, and a live (or reused) PID keeps its directory. */
@@ -356,13 +256,13 @@ static int add_x11(const struct policy *p, struct sandbox_spec *spec, struct run
         _cleanup_close_ int fd = -EBADF;
         size_t size = 0, n_cookies = 0;
         unsigned disp;
-        char w[512];
+        char w[512], host[256] = "";
         int r;
 
         if (!display || !display[0])
                 return sb_error_set(e, -ENXIO, "X11=yes (%s): DISPLAY is not set",
                                     where(p, POLICY_X11, w, sizeof(w)));
-        if (parse_display(display, &disp) < 0)
+        if (xauth_parse_display(display, &disp) < 0)
                 return sb_error_set(e, -EINVAL,
                                     "X11=yes (%s): DISPLAY=%s is not a local display (:N); "
                                     "remote and TCP displays are refused",
@@ -400,13 +300,15 @@ static int add_x11(const struct policy *p, struct sandbox_spec *spec, struct run
 
                 snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
                 rd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-                r = rd < 0 ? -errno : read_regular_fd(rd, XAUTH_MAX, &data, &size, NULL);
+                r = rd < 0 ? -errno : read_regular_fd(rd, XAUTH_SIZE_MAX, &data, &size, NULL);
         } else
                 r = fd;
         if (r < 0)
                 return sb_error_set(
                     e, r, "X11=yes: cannot read the X cookies in %s (XAUTHORITY): %m", xa);
-        r = filter_xauth((const unsigned char *)data, size, disp, &cookies, &n_cookies);
+        if (gethostname(host, sizeof(host) - 1) < 0)
+                host[0] = '\0';
+        r = xauth_filter(data, size, disp, host, &cookies, &n_cookies);
         if (r == -EBADMSG)
                 return sb_error_set(e, r, "X11=yes: %s (XAUTHORITY) is not an Xauthority file", xa);
         if (r < 0)
@@ -561,21 +463,15 @@ static int bus_address(const struct policy *p, char **ret, struct sb_error *e)
 static int start_proxy(const struct policy *p, struct sandbox_spec *spec, struct run_desktop *d,
                        const char *rt_in, struct sb_error *e)
 {
-        _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *addr = NULL, *dest = NULL, *env_addr = NULL;
-        _cleanup_close_ int rd = -EBADF, wr = -EBADF;
-        posix_spawn_file_actions_t fa;
-        int pipefd[2], r;
-        char w[512], b, fdarg[32];
-        pid_t pid;
+        char w[512], who[600];
+        int r;
 
+        snprintf(who, sizeof(who), "DBus=filter (%s)", where(p, POLICY_DBUS, w, sizeof(w)));
         /* Refuse before anything else: no proxy, no run. */
-        if (access(DBUS_PROXY_PATH, X_OK) < 0)
-                return sb_error_set(e, -ENOENT,
-                                    "DBus=filter (%s) needs xdg-dbus-proxy (Debian package "
-                                    "xdg-dbus-proxy) at %s: %m; refusing to run rather than "
-                                    "give the app the unfiltered bus",
-                                    where(p, POLICY_DBUS, w, sizeof(w)), DBUS_PROXY_PATH);
+        r = dbus_proxy_check(who, e);
+        if (r < 0)
+                return r;
         r = bus_address(p, &addr, e);
         if (r < 0)
                 return r == -ENOMEM ? sb_error_set(e, r, "out of memory") : r;
@@ -584,57 +480,9 @@ static int start_proxy(const struct policy *p, struct sandbox_spec *spec, struct
                 return r;
         if (asprintf(&d->proxy_sock, "%s/bus", d->proxy_dir) < 0)
                 return -ENOMEM;
-
-        if (pipe2(pipefd, O_CLOEXEC) < 0)
-                return sb_error_set(e, -errno, "pipe: %m");
-        rd = pipefd[0];
-        wr = pipefd[1];
-        /* The proxy's end is fd 3 (dup2 clears close-on-exec); keep ours off 3 first. */
-        if (wr == 3) {
-                int t = fcntl(wr, F_DUPFD_CLOEXEC, 10);
-                if (t < 0)
-                        return sb_error_set(e, -errno, "fcntl: %m");
-                safe_close(wr);
-                wr = t;
-        }
-        snprintf(fdarg, sizeof(fdarg), "--fd=3");
-        if (strv_extend(&argv, DBUS_PROXY_PATH) < 0 || strv_extend(&argv, fdarg) < 0 ||
-            strv_extend(&argv, addr) < 0 || strv_extend(&argv, d->proxy_sock) < 0 ||
-            strv_extend(&argv, "--filter") < 0)
-                return -ENOMEM;
-        for (char **n = p->dbus_talk; n && *n; n++) {
-                _cleanup_free_ char *a = NULL;
-                if (asprintf(&a, "--talk=%s", *n) < 0 || strv_extend(&argv, a) < 0)
-                        return -ENOMEM;
-        }
-        for (char **n = p->dbus_own; n && *n; n++) {
-                _cleanup_free_ char *a = NULL;
-                if (asprintf(&a, "--own=%s", *n) < 0 || strv_extend(&argv, a) < 0)
-                        return -ENOMEM;
-        }
-        if (posix_spawn_file_actions_init(&fa) != 0)
-                return -ENOMEM;
-        r = posix_spawn_file_actions_adddup2(&fa, wr, 3);
-        if (r == 0)
-                r = posix_spawn(&pid, DBUS_PROXY_PATH, &fa, NULL, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        if (r != 0)
-                return sb_error_set(e, -r, "cannot start %s: %s", DBUS_PROXY_PATH, strerror(r));
-        d->proxy_pid = pid;
-        wr = safe_close(wr);
-
-        /* Ready when it writes its byte; EOF means it gave up (it said why on stderr). */
-        {
-                struct pollfd pfd = {.fd = rd, .events = POLLIN};
-                r = poll(&pfd, 1, PROXY_READY_MS);
-        }
-        if (r <= 0 || read(rd, &b, 1) != 1) {
-                (void)kill(pid, SIGTERM); /* hung or failed: run_desktop_done() reaps it */
-                return sb_error_set(e, -EIO,
-                                    "DBus=filter (%s): xdg-dbus-proxy did not start (bus %s)",
-                                    where(p, POLICY_DBUS, w, sizeof(w)), addr);
-        }
-        d->proxy_sync = TAKE_FD(rd);
+        r = dbus_proxy_start(&d->proxy, addr, d->proxy_sock, p->dbus_talk, p->dbus_own, who, e);
+        if (r < 0)
+                return r;
 
         if (asprintf(&dest, "%s/bus", rt_in) < 0 || asprintf(&env_addr, "unix:path=%s", dest) < 0)
                 return -ENOMEM;
@@ -701,13 +549,7 @@ int run_desktop_apply(const struct policy *eff, struct sandbox_spec *spec, struc
 
 void run_desktop_done(struct run_desktop *d)
 {
-        if (d->proxy_pid > 0) {
-                /* Closing our end is its signal to exit (--fd); reap it. */
-                d->proxy_sync = safe_close(d->proxy_sync);
-                while (waitpid(d->proxy_pid, NULL, 0) < 0 && errno == EINTR)
-                        ;
-        }
-        d->proxy_sync = safe_close(d->proxy_sync);
+        dbus_proxy_stop(&d->proxy);
         if (d->proxy_dir) {
                 _cleanup_close_ int dfd =
                     open(d->proxy_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -7,23 +7,19 @@
 
 #include <sys/types.h>
 
+#include "dbus-proxy.h"
 #include "error.h"
 #include "policy.h"
 #include "spec.h"
 
-/* Where the filtering D-Bus proxy lives. Fixed: a user-chosen binary in its place would be the
- * filter, and a missing one makes DBus=filter refuse rather than fall back to no filter. */
-#define DBUS_PROXY_PATH "/usr/bin/xdg-dbus-proxy"
-
 struct run_desktop {
-        pid_t proxy_pid;  /* xdg-dbus-proxy, or 0 */
-        int proxy_sync;   /* read end of its --fd pipe: it exits when this closes */
-        char *proxy_dir;  /* the 0700 directory holding its socket */
-        char *proxy_sock; /* the socket in proxy_dir */
+        struct dbus_proxy proxy; /* xdg-dbus-proxy, for DBus=filter */
+        char *proxy_dir;         /* this run's 0700 directory: proxy socket, cookie */
+        char *proxy_sock;        /* the socket in proxy_dir */
 };
 #define RUN_DESKTOP_INIT                                                                           \
         {                                                                                          \
-                .proxy_sync = -EBADF                                                               \
+                .proxy = DBUS_PROXY_INIT                                                           \
         }
 
 /* Add what eff's [Desktop] keys grant to spec (mounts and environment; the inside home is
