@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -155,4 +157,27 @@ int open_in_root(int root_fd, const char *path, mode_t create)
                 slash = end;
         }
         return open_beneath(root_fd, path, 0);
+}
+
+int xdg_user_path(const char *xdg_env, const char *home_rel, const char *sub, char **ret)
+{
+        const char *base = secure_getenv(xdg_env);
+        char *p;
+
+        if (base && base[0] == '/') {
+                if (asprintf(&p, "%s/%s", base, sub) < 0)
+                        return -ENOMEM;
+        } else {
+                const char *home = secure_getenv("HOME");
+                if (!home || home[0] != '/') {
+                        struct passwd *pw = getpwuid(geteuid());
+                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+                                return -ENOENT;
+                        home = pw->pw_dir;
+                }
+                if (asprintf(&p, "%s/%s/%s", home, home_rel, sub) < 0)
+                        return -ENOMEM;
+        }
+        *ret = p;
+        return 0;
 }

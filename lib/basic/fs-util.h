@@ -27,3 +27,12 @@ int open_in_root(int root_fd, const char *path, mode_t create);
 /* Is path absolute, free of "." / ".." components and of empty components other than
  * repeated slashes, and shorter than PATH_MAX? */
 bool path_is_safe_absolute(const char *path);
+
+/* The per-user path "$<xdg_env>/<sub>", or "$HOME/<home_rel>/<sub>" when that variable is unset
+ * or relative (the XDG base directory rule), with HOME from the password database when unset or
+ * relative. Environment is read with secure_getenv(). Returns 0 and a malloc'ed path, -ENOENT
+ * when no absolute home can be found, -ENOMEM.
+ *
+ * Why one function: the layer cache (XDG_CACHE_HOME) and the trust state (XDG_STATE_HOME) must
+ * fall back identically, so that both always land under the same home. */
+int xdg_user_path(const char *xdg_env, const char *home_rel, const char *sub, char **ret);

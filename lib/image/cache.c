@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs-util.h"
 #include "image-util.h"
 #include "image.h"
 #include "strv.h"
@@ -26,25 +26,7 @@
 
 int image_cache_default_path(char **ret)
 {
-        const char *base = secure_getenv("XDG_CACHE_HOME");
-        char *p;
-
-        if (base && base[0] == '/') {
-                if (asprintf(&p, "%s/sandbox/layers", base) < 0)
-                        return -ENOMEM;
-        } else {
-                const char *home = secure_getenv("HOME");
-                if (!home || home[0] != '/') {
-                        struct passwd *pw = getpwuid(geteuid());
-                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
-                                return -ENOENT;
-                        home = pw->pw_dir;
-                }
-                if (asprintf(&p, "%s/.cache/sandbox/layers", home) < 0)
-                        return -ENOMEM;
-        }
-        *ret = p;
-        return 0;
+        return xdg_user_path("XDG_CACHE_HOME", ".cache", "sandbox/layers", ret);
 }
 
 /* mkdir -p, new directories 0700. */

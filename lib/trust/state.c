@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs-util.h"
 #include "trust-util.h"
 #include "trust.h"
 
@@ -19,25 +19,7 @@
 
 int trust_state_default_path(char **ret)
 {
-        const char *base = secure_getenv("XDG_STATE_HOME");
-        char *p;
-
-        if (base && base[0] == '/') {
-                if (asprintf(&p, "%s/sandbox/trust-state", base) < 0)
-                        return -ENOMEM;
-        } else {
-                const char *home = secure_getenv("HOME");
-                if (!home || home[0] != '/') {
-                        struct passwd *pw = getpwuid(geteuid());
-                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
-                                return -ENOENT;
-                        home = pw->pw_dir;
-                }
-                if (asprintf(&p, "%s/.local/state/sandbox/trust-state", home) < 0)
-                        return -ENOMEM;
-        }
-        *ret = p;
-        return 0;
+        return xdg_user_path("XDG_STATE_HOME", ".local/state", "sandbox/trust-state", ret);
 }
 
 void trust_state_done(struct trust_state *s)
