@@ -442,6 +442,19 @@ fail:
         return r;
 }
 
+/* A fresh DIR stream on the cache directory: list, remove and prune each walk it, and a stream
+ * of its own (not c->dir_fd, whose offset they would share) lets each closedir() it. */
+static int opendir_cache(struct image_cache *c, DIR **ret, struct sb_error *e)
+{
+        int fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0 || !(*ret = fdopendir(fd))) {
+                safe_close(fd);
+                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
+        }
+        return 0;
+}
+
 static bool is_entry_name(const char *s)
 {
         const char *hex = startswith_lit(s, ENTRY_PREFIX);
@@ -473,13 +486,11 @@ int image_cache_list(struct image_cache *c, struct image_cache_entry **ret, size
         size_t n = 0, alloc = 0;
         struct dirent *de;
         DIR *d;
-        int fd;
+        int r;
 
-        fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
-        }
+        r = opendir_cache(c, &d, e);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 _cleanup_close_ int efd = -EBADF;
                 struct info info = {};
@@ -560,7 +571,7 @@ int image_cache_remove(struct image_cache *c, const char *digest, char *ret_dige
         struct dirent *de;
         size_t len;
         DIR *d;
-        int fd, r;
+        int r;
 
         if ((p = startswith_lit(digest, "sha256:")) || (p = startswith_lit(digest, ENTRY_PREFIX)))
                 hex = p;
@@ -573,11 +584,9 @@ int image_cache_remove(struct image_cache *c, const char *digest, char *ret_dige
         lock_fd = lock_cache(c, LOCK_EX, e);
         if (lock_fd < 0)
                 return lock_fd;
-        fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
-        }
+        r = opendir_cache(c, &d, e);
+        if (r < 0)
+                return r;
         r = 0;
         while ((de = readdir(d))) {
                 if (!is_entry_name(de->d_name) ||
@@ -611,17 +620,15 @@ int image_cache_prune(struct image_cache *c, time_t before, unsigned *ret_remove
         unsigned removed = 0, busy = 0;
         struct dirent *de;
         DIR *d;
-        int fd, r = 0;
+        int r = 0;
 
         /* Exclusive: no unpack is running, so every .tmp- directory is a crash's leftover. */
         lock_fd = lock_cache(c, LOCK_EX, e);
         if (lock_fd < 0)
                 return lock_fd;
-        fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
-        }
+        r = opendir_cache(c, &d, e);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 struct stat st;
                 bool victim;
