@@ -19,6 +19,25 @@ static int sys_openat2(int dirfd, const char *path, struct open_how *how)
         return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
 }
 
+int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *ret_last)
+{
+        const char *s = *p;
+        size_t n;
+
+        while (*s == '/')
+                s++;
+        n = strcspn(s, "/");
+        if (n > NAME_MAX)
+                return -ENAMETOOLONG;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        s += n;
+        if (ret_last)
+                *ret_last = s[strspn(s, "/")] == '\0';
+        *p = s;
+        return (int)n;
+}
+
 bool path_is_safe_absolute(const char *path)
 {
         const char *p;
@@ -53,19 +72,13 @@ int open_path_no_symlinks(const char *path, char **reterr_component)
         for (p = path;;) {
                 char name[NAME_MAX + 1];
                 struct stat st;
-                size_t n;
-                int next;
+                int n, next;
 
-                while (*p == '/')
-                        p++;
-                n = strcspn(p, "/");
+                n = path_next_component(&p, name, NULL);
+                if (n < 0)
+                        return n;
                 if (n == 0)
                         break;
-                if (n > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(name, p, n);
-                name[n] = '\0';
-                p += n;
 
                 next = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
                 if (next < 0)

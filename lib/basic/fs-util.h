@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,6 +24,16 @@ int open_path_no_symlinks(const char *path, char **reterr_component);
  * missing last component is created as a directory (S_IFDIR) or empty file (S_IFREG) according to
  * create. Returns the fd or -errno. */
 int open_in_root(int root_fd, const char *path, mode_t create);
+
+/* Split the next component off a path being walked one openat() at a time: skips leading
+ * slashes, copies the component into name (NUL-terminated) and advances *p past it. Returns its
+ * length, 0 when nothing but slashes was left, -ENAMETOOLONG for a component longer than
+ * NAME_MAX. If ret_last is not NULL it says whether only slashes follow the component.
+ *
+ * Why shared: every fd-by-fd walk (here, in lib/image, lib/trust and the PAM module) must cut
+ * paths the same way and bound names the same way; each keeps its own policy for "..", links
+ * and errors. */
+int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *ret_last);
 
 /* Is path absolute, free of "." / ".." components and of empty components other than
  * repeated slashes, and shorter than PATH_MAX? */
