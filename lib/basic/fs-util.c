@@ -38,6 +38,24 @@ int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *re
         return (int)n;
 }
 
+int mkdir_p(const char *path, mode_t mode)
+{
+        _cleanup_free_ char *p = strdup(path);
+
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1;; s++)
+                if (*s == '/' || *s == '\0') {
+                        char c = *s;
+                        *s = '\0';
+                        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                                return -errno;
+                        *s = c;
+                        if (c == '\0')
+                                return 0;
+                }
+}
+
 bool path_is_safe_absolute(const char *path)
 {
         const char *p;

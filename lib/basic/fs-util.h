@@ -35,6 +35,13 @@ int open_in_root(int root_fd, const char *path, mode_t create);
  * and errors. */
 int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *ret_last);
 
+/* mkdir -p: creates every missing directory of path, path itself included, with mode; existing
+ * ones are left as they are. Returns 0 or -errno.
+ *
+ * Why here: the layer cache and the trust state both create their private (0700) directories
+ * under the user's XDG directories and must do it the same way. */
+int mkdir_p(const char *path, mode_t mode);
+
 /* Is path absolute, free of "." / ".." components and of empty components other than
  * repeated slashes, and shorter than PATH_MAX? */
 bool path_is_safe_absolute(const char *path);

@@ -29,26 +29,6 @@ int image_cache_default_path(char **ret)
         return xdg_user_path("XDG_CACHE_HOME", ".cache", "sandbox/layers", ret);
 }
 
-/* mkdir -p, new directories 0700. */
-static int mkdir_parents(const char *path)
-{
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1;; s++) {
-                if (*s == '/' || *s == '\0') {
-                        char c = *s;
-                        *s = '\0';
-                        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                                return -errno;
-                        *s = c;
-                        if (c == '\0')
-                                return 0;
-                }
-        }
-}
-
 int image_cache_open(const char *path, struct image_cache **ret, struct sb_error *e)
 {
         _cleanup_free_ char *p = NULL;
@@ -68,7 +48,7 @@ int image_cache_open(const char *path, struct image_cache **ret, struct sb_error
         }
         if (p[0] != '/')
                 return sb_error_set(e, -EINVAL, "the cache directory %s is not absolute", p);
-        r = mkdir_parents(p);
+        r = mkdir_p(p, 0700);
         if (r < 0)
                 return sb_error_set(e, r, "cannot create the cache directory %s: %m", p);
         fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

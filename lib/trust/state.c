@@ -195,25 +195,15 @@ static int raise_mark(struct trust_state *s, const struct trust_statement *st, b
 
 static int mkdir_parents_of(const char *path)
 {
-        _cleanup_free_ char *p = strdup(path);
-        char *slash;
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *p = NULL;
 
+        if (!slash || slash == path)
+                return 0;
+        p = strndup(path, (size_t)(slash - path));
         if (!p)
                 return -ENOMEM;
-        slash = strrchr(p, '/');
-        if (!slash || slash == p)
-                return 0;
-        *slash = '\0';
-        for (char *s = p + 1;; s++)
-                if (*s == '/' || *s == '\0') {
-                        char c = *s;
-                        *s = '\0';
-                        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                                return -errno;
-                        *s = c;
-                        if (c == '\0')
-                                return 0;
-                }
+        return mkdir_p(p, 0700);
 }
 
 int trust_state_record(const char *path, const struct trust_statement *st, bool run,
