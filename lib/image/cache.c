@@ -567,7 +567,6 @@ int image_cache_remove(struct image_cache *c, const char *digest, char *ret_dige
         r = opendir_cache(c, &d, e);
         if (r < 0)
                 return r;
-        r = 0;
         while ((de = readdir(d))) {
                 if (!is_entry_name(de->d_name) ||
                     strncmp(de->d_name + strlen(ENTRY_PREFIX), hex, len) != 0)
