@@ -370,21 +370,12 @@ static int create_owned_dir(int dir_fd, const char *rel, mode_t mode, uid_t uid,
                 return -errno;
         for (;;) {
                 char name[NAME_MAX + 1];
-                size_t n;
                 bool last;
-                int next;
+                int n, next;
 
-                while (*p == '/')
-                        p++;
-                n = strcspn(p, "/");
-                if (n == 0)
-                        return 0;
-                if (n > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(name, p, n);
-                name[n] = '\0';
-                p += n;
-                last = p[strspn(p, "/")] == '\0';
+                n = path_next_component(&p, name, &last);
+                if (n <= 0)
+                        return n; /* 0: done; -ENAMETOOLONG */
                 if (mkdirat(fd, name, last ? mode : 0755) < 0 && errno != EEXIST)
                         return -errno;
                 if (last) {

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +17,43 @@
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 {
         return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *ret_last)
+{
+        const char *s = *p;
+        size_t n;
+
+        while (*s == '/')
+                s++;
+        n = strcspn(s, "/");
+        if (n > NAME_MAX)
+                return -ENAMETOOLONG;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        s += n;
+        if (ret_last)
+                *ret_last = s[strspn(s, "/")] == '\0';
+        *p = s;
+        return (int)n;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+        _cleanup_free_ char *p = strdup(path);
+
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1;; s++)
+                if (*s == '/' || *s == '\0') {
+                        char c = *s;
+                        *s = '\0';
+                        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                                return -errno;
+                        *s = c;
+                        if (c == '\0')
+                                return 0;
+                }
 }
 
 bool path_is_safe_absolute(const char *path)
@@ -51,19 +90,13 @@ int open_path_no_symlinks(const char *path, char **reterr_component)
         for (p = path;;) {
                 char name[NAME_MAX + 1];
                 struct stat st;
-                size_t n;
-                int next;
+                int n, next;
 
-                while (*p == '/')
-                        p++;
-                n = strcspn(p, "/");
+                n = path_next_component(&p, name, NULL);
+                if (n < 0)
+                        return n;
                 if (n == 0)
                         break;
-                if (n > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(name, p, n);
-                name[n] = '\0';
-                p += n;
 
                 next = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
                 if (next < 0)
@@ -155,4 +188,27 @@ int open_in_root(int root_fd, const char *path, mode_t create)
                 slash = end;
         }
         return open_beneath(root_fd, path, 0);
+}
+
+int xdg_user_path(const char *xdg_env, const char *home_rel, const char *sub, char **ret)
+{
+        const char *base = secure_getenv(xdg_env);
+        char *p;
+
+        if (base && base[0] == '/') {
+                if (asprintf(&p, "%s/%s", base, sub) < 0)
+                        return -ENOMEM;
+        } else {
+                const char *home = secure_getenv("HOME");
+                if (!home || home[0] != '/') {
+                        struct passwd *pw = getpwuid(geteuid());
+                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+                                return -ENOENT;
+                        home = pw->pw_dir;
+                }
+                if (asprintf(&p, "%s/%s/%s", home, home_rel, sub) < 0)
+                        return -ENOMEM;
+        }
+        *ret = p;
+        return 0;
 }

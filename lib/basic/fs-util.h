@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -24,6 +25,32 @@ int open_path_no_symlinks(const char *path, char **reterr_component);
  * create. Returns the fd or -errno. */
 int open_in_root(int root_fd, const char *path, mode_t create);
 
+/* Split the next component off a path being walked one openat() at a time: skips leading
+ * slashes, copies the component into name (NUL-terminated) and advances *p past it. Returns its
+ * length, 0 when nothing but slashes was left, -ENAMETOOLONG for a component longer than
+ * NAME_MAX. If ret_last is not NULL it says whether only slashes follow the component.
+ *
+ * Why shared: every fd-by-fd walk (here, in lib/image, lib/trust and the PAM module) must cut
+ * paths the same way and bound names the same way; each keeps its own policy for "..", links
+ * and errors. */
+int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *ret_last);
+
+/* mkdir -p: creates every missing directory of path, path itself included, with mode; existing
+ * ones are left as they are. Returns 0 or -errno.
+ *
+ * Why here: the layer cache and the trust state both create their private (0700) directories
+ * under the user's XDG directories and must do it the same way. */
+int mkdir_p(const char *path, mode_t mode);
+
 /* Is path absolute, free of "." / ".." components and of empty components other than
  * repeated slashes, and shorter than PATH_MAX? */
 bool path_is_safe_absolute(const char *path);
+
+/* The per-user path "$<xdg_env>/<sub>", or "$HOME/<home_rel>/<sub>" when that variable is unset
+ * or relative (the XDG base directory rule), with HOME from the password database when unset or
+ * relative. Environment is read with secure_getenv(). Returns 0 and a malloc'ed path, -ENOENT
+ * when no absolute home can be found, -ENOMEM.
+ *
+ * Why one function: the layer cache (XDG_CACHE_HOME) and the trust state (XDG_STATE_HOME) must
+ * fall back identically, so that both always land under the same home. */
+int xdg_user_path(const char *xdg_env, const char *home_rel, const char *sub, char **ret);

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs-util.h"
 #include "image-util.h"
 #include "image.h"
 #include "strv.h"
@@ -26,45 +26,7 @@
 
 int image_cache_default_path(char **ret)
 {
-        const char *base = secure_getenv("XDG_CACHE_HOME");
-        char *p;
-
-        if (base && base[0] == '/') {
-                if (asprintf(&p, "%s/sandbox/layers", base) < 0)
-                        return -ENOMEM;
-        } else {
-                const char *home = secure_getenv("HOME");
-                if (!home || home[0] != '/') {
-                        struct passwd *pw = getpwuid(geteuid());
-                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
-                                return -ENOENT;
-                        home = pw->pw_dir;
-                }
-                if (asprintf(&p, "%s/.cache/sandbox/layers", home) < 0)
-                        return -ENOMEM;
-        }
-        *ret = p;
-        return 0;
-}
-
-/* mkdir -p, new directories 0700. */
-static int mkdir_parents(const char *path)
-{
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1;; s++) {
-                if (*s == '/' || *s == '\0') {
-                        char c = *s;
-                        *s = '\0';
-                        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                                return -errno;
-                        *s = c;
-                        if (c == '\0')
-                                return 0;
-                }
-        }
+        return xdg_user_path("XDG_CACHE_HOME", ".cache", "sandbox/layers", ret);
 }
 
 int image_cache_open(const char *path, struct image_cache **ret, struct sb_error *e)
@@ -86,7 +48,7 @@ int image_cache_open(const char *path, struct image_cache **ret, struct sb_error
         }
         if (p[0] != '/')
                 return sb_error_set(e, -EINVAL, "the cache directory %s is not absolute", p);
-        r = mkdir_parents(p);
+        r = mkdir_p(p, 0700);
         if (r < 0)
                 return sb_error_set(e, r, "cannot create the cache directory %s: %m", p);
         fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -460,6 +422,19 @@ fail:
         return r;
 }
 
+/* A fresh DIR stream on the cache directory: list, remove and prune each walk it, and a stream
+ * of its own (not c->dir_fd, whose offset they would share) lets each closedir() it. */
+static int opendir_cache(struct image_cache *c, DIR **ret, struct sb_error *e)
+{
+        int fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0 || !(*ret = fdopendir(fd))) {
+                safe_close(fd);
+                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
+        }
+        return 0;
+}
+
 static bool is_entry_name(const char *s)
 {
         const char *hex = startswith_lit(s, ENTRY_PREFIX);
@@ -491,13 +466,11 @@ int image_cache_list(struct image_cache *c, struct image_cache_entry **ret, size
         size_t n = 0, alloc = 0;
         struct dirent *de;
         DIR *d;
-        int fd;
+        int r;
 
-        fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
-        }
+        r = opendir_cache(c, &d, e);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 _cleanup_close_ int efd = -EBADF;
                 struct info info = {};
@@ -578,7 +551,7 @@ int image_cache_remove(struct image_cache *c, const char *digest, char *ret_dige
         struct dirent *de;
         size_t len;
         DIR *d;
-        int fd, r;
+        int r;
 
         if ((p = startswith_lit(digest, "sha256:")) || (p = startswith_lit(digest, ENTRY_PREFIX)))
                 hex = p;
@@ -591,12 +564,9 @@ int image_cache_remove(struct image_cache *c, const char *digest, char *ret_dige
         lock_fd = lock_cache(c, LOCK_EX, e);
         if (lock_fd < 0)
                 return lock_fd;
-        fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
-        }
-        r = 0;
+        r = opendir_cache(c, &d, e);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 if (!is_entry_name(de->d_name) ||
                     strncmp(de->d_name + strlen(ENTRY_PREFIX), hex, len) != 0)
@@ -629,17 +599,15 @@ int image_cache_prune(struct image_cache *c, time_t before, unsigned *ret_remove
         unsigned removed = 0, busy = 0;
         struct dirent *de;
         DIR *d;
-        int fd, r = 0;
+        int r = 0;
 
         /* Exclusive: no unpack is running, so every .tmp- directory is a crash's leftover. */
         lock_fd = lock_cache(c, LOCK_EX, e);
         if (lock_fd < 0)
                 return lock_fd;
-        fd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return sb_error_set(e, -errno, "cannot read %s: %m", c->path);
-        }
+        r = opendir_cache(c, &d, e);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 struct stat st;
                 bool victim;

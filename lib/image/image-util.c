@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fs-util.h"
 #include "image-util.h"
 #include "macro.h"
 
@@ -25,21 +26,14 @@ static int openat_beneath_walk(int dir_fd, const char *path, int flags)
                 return -EXDEV;
         for (;;) {
                 char name[NAME_MAX + 1];
-                size_t n;
                 bool last;
-                int next;
+                int n, next;
 
-                while (*p == '/')
-                        p++;
-                n = strcspn(p, "/");
+                n = path_next_component(&p, name, &last);
                 if (n == 0)
                         return fd >= 0 ? TAKE_FD(fd) : -EINVAL;
-                if (n > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(name, p, n);
-                name[n] = '\0';
-                p += n;
-                last = p[strspn(p, "/")] == '\0';
+                if (n < 0)
+                        return n;
                 if (streq(name, ".."))
                         return -EXDEV;
                 next = openat(fd >= 0 ? fd : dir_fd, name,

@@ -211,14 +211,15 @@ static int layer_compression(const char *t, enum oci_compression *ret)
         return -EOPNOTSUPP;
 }
 
-int oci_index_parse(const char *data, size_t size, struct oci_index *ret, struct sb_error *e)
+/* An index and a manifest open alike: JSON, schemaVersion 2, and an optional mediaType that, when
+ * present, must name this kind of document (an index handed where a manifest is expected must
+ * fail, not parse as an empty one). */
+static int load_top_level(const char *doc, const char *data, size_t size,
+                          bool (*media_type_is_kind)(const char *t), const char *kind, json_t **ret,
+                          struct sb_error *e)
 {
-        static const char doc[] = "image index";
         _cleanup_json_ json_t *root = NULL;
         _cleanup_free_ char *media_type = NULL;
-        struct oci_index idx = {};
-        json_t *manifests, *m;
-        size_t i;
         int r;
 
         r = load(doc, data, size, &root, e);
@@ -230,9 +231,25 @@ int oci_index_parse(const char *data, size_t size, struct oci_index *ret, struct
         r = get_string(doc, "", root, "mediaType", false, &media_type, e);
         if (r < 0)
                 return r;
-        if (media_type && !oci_media_type_is_index(media_type))
-                return sb_error_set(e, -EOPNOTSUPP, "%s: mediaType \"%s\" is not an image index",
-                                    doc, media_type);
+        if (media_type && !media_type_is_kind(media_type))
+                return sb_error_set(e, -EOPNOTSUPP, "%s: mediaType \"%s\" is not an %s", doc,
+                                    media_type, kind);
+        *ret = TAKE_PTR(root);
+        return 0;
+}
+
+int oci_index_parse(const char *data, size_t size, struct oci_index *ret, struct sb_error *e)
+{
+        static const char doc[] = "image index";
+        _cleanup_json_ json_t *root = NULL;
+        struct oci_index idx = {};
+        json_t *manifests, *m;
+        size_t i;
+        int r;
+
+        r = load_top_level(doc, data, size, oci_media_type_is_index, "image index", &root, e);
+        if (r < 0)
+                return r;
         manifests = json_object_get(root, "manifests");
         if (!json_is_array(manifests))
                 return sb_error_set(e, -EBADMSG, "%s: manifests is missing or not an array", doc);
@@ -271,24 +288,14 @@ int oci_manifest_parse(const char *data, size_t size, struct oci_manifest *ret, 
 {
         static const char doc[] = "manifest";
         _cleanup_json_ json_t *root = NULL;
-        _cleanup_free_ char *media_type = NULL;
         struct oci_manifest man = {};
         json_t *layers, *l;
         size_t i;
         int r;
 
-        r = load(doc, data, size, &root, e);
+        r = load_top_level(doc, data, size, oci_media_type_is_manifest, "image manifest", &root, e);
         if (r < 0)
                 return r;
-        r = check_schema_version(doc, root, e);
-        if (r < 0)
-                return r;
-        r = get_string(doc, "", root, "mediaType", false, &media_type, e);
-        if (r < 0)
-                return r;
-        if (media_type && !oci_media_type_is_manifest(media_type))
-                return sb_error_set(e, -EOPNOTSUPP, "%s: mediaType \"%s\" is not an image manifest",
-                                    doc, media_type);
         r = parse_descriptor(doc, "config", json_object_get(root, "config"), &man.config, e);
         if (r < 0)
                 return r;

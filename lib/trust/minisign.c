@@ -224,27 +224,41 @@ static int comment_line(const char *line, size_t len, const char *prefix, size_t
         return 0;
 }
 
-int minisign_pubkey_parse(const char *data, size_t size, struct minisign_pubkey *ret,
-                          struct sb_error *e)
+/* A key file (public or secret) is a comment line, then the base64 key line. Checks the text and
+ * the comment and returns the key line; the caller decodes it and checks that nothing follows. */
+static int key_file_key_line(const char *data, size_t size, const char *what, struct lines *l,
+                             const char **ret_line, size_t *ret_len, struct sb_error *e)
 {
-        static const char what[] = "public key";
-        struct lines l = {.data = data, .size = size};
         _cleanup_free_ char *comment = NULL;
-        struct raw_pubkey raw;
-        const char *line;
-        size_t len;
         int r;
 
         r = check_text(data, size, what, e);
         if (r < 0)
                 return r;
-        if (!next_line(&l, &line, &len))
+        if (!next_line(l, ret_line, ret_len))
                 return sb_error_set(e, -EBADMSG, "%s: empty file", what);
-        r = comment_line(line, len, COMMENT_PREFIX, MINISIGN_COMMENT_MAX, what, &comment, e);
+        r = comment_line(*ret_line, *ret_len, COMMENT_PREFIX, MINISIGN_COMMENT_MAX, what, &comment,
+                         e);
         if (r < 0)
                 return r;
-        if (!next_line(&l, &line, &len))
+        if (!next_line(l, ret_line, ret_len))
                 return sb_error_set(e, -EBADMSG, "%s: the key line is missing", what);
+        return 0;
+}
+
+int minisign_pubkey_parse(const char *data, size_t size, struct minisign_pubkey *ret,
+                          struct sb_error *e)
+{
+        static const char what[] = "public key";
+        struct lines l = {.data = data, .size = size};
+        struct raw_pubkey raw;
+        const char *line;
+        size_t len;
+        int r;
+
+        r = key_file_key_line(data, size, what, &l, &line, &len, e);
+        if (r < 0)
+                return r;
         if (minisign_base64_decode_exact(line, len, (uint8_t *)&raw, sizeof(raw)) < 0)
                 return sb_error_set(e, -EBADMSG, "%s: the key line is not base64 of %zu bytes",
                                     what, sizeof(raw));
@@ -291,7 +305,6 @@ static int seckey_decode(const char *data, size_t size, struct raw_seckey **ret,
 {
         static const char what[] = "secret key";
         struct lines l = {.data = data, .size = size};
-        _cleanup_free_ char *comment = NULL;
         _cleanup_(raw_free) struct raw_seckey *raw = NULL;
         const char *line;
         size_t len;
@@ -300,16 +313,9 @@ static int seckey_decode(const char *data, size_t size, struct raw_seckey **ret,
         r = ensure_sodium(e);
         if (r < 0)
                 return r;
-        r = check_text(data, size, what, e);
+        r = key_file_key_line(data, size, what, &l, &line, &len, e);
         if (r < 0)
                 return r;
-        if (!next_line(&l, &line, &len))
-                return sb_error_set(e, -EBADMSG, "%s: empty file", what);
-        r = comment_line(line, len, COMMENT_PREFIX, MINISIGN_COMMENT_MAX, what, &comment, e);
-        if (r < 0)
-                return r;
-        if (!next_line(&l, &line, &len))
-                return sb_error_set(e, -EBADMSG, "%s: the key line is missing", what);
         raw = sodium_malloc(sizeof(*raw));
         if (!raw)
                 return sb_error_set(e, -ENOMEM, "out of memory");

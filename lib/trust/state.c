@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs-util.h"
 #include "trust-util.h"
 #include "trust.h"
 
@@ -19,25 +19,7 @@
 
 int trust_state_default_path(char **ret)
 {
-        const char *base = secure_getenv("XDG_STATE_HOME");
-        char *p;
-
-        if (base && base[0] == '/') {
-                if (asprintf(&p, "%s/sandbox/trust-state", base) < 0)
-                        return -ENOMEM;
-        } else {
-                const char *home = secure_getenv("HOME");
-                if (!home || home[0] != '/') {
-                        struct passwd *pw = getpwuid(geteuid());
-                        if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
-                                return -ENOENT;
-                        home = pw->pw_dir;
-                }
-                if (asprintf(&p, "%s/.local/state/sandbox/trust-state", home) < 0)
-                        return -ENOMEM;
-        }
-        *ret = p;
-        return 0;
+        return xdg_user_path("XDG_STATE_HOME", ".local/state", "sandbox/trust-state", ret);
 }
 
 void trust_state_done(struct trust_state *s)
@@ -213,25 +195,15 @@ static int raise_mark(struct trust_state *s, const struct trust_statement *st, b
 
 static int mkdir_parents_of(const char *path)
 {
-        _cleanup_free_ char *p = strdup(path);
-        char *slash;
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *p = NULL;
 
+        if (!slash || slash == path)
+                return 0;
+        p = strndup(path, (size_t)(slash - path));
         if (!p)
                 return -ENOMEM;
-        slash = strrchr(p, '/');
-        if (!slash || slash == p)
-                return 0;
-        *slash = '\0';
-        for (char *s = p + 1;; s++)
-                if (*s == '/' || *s == '\0') {
-                        char c = *s;
-                        *s = '\0';
-                        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                                return -errno;
-                        *s = c;
-                        if (c == '\0')
-                                return 0;
-                }
+        return mkdir_p(p, 0700);
 }
 
 int trust_state_record(const char *path, const struct trust_statement *st, bool run,

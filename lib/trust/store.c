@@ -130,6 +130,25 @@ static int read_trusted_file(int dir_fd, const char *dir, const char *name, uid_
         return 0;
 }
 
+/* A trusted key and a revoked key are the same file: one minisign public key, read with the
+ * owner and size checks every trust file gets, and named dir/name when it does not parse. */
+static int read_trusted_pubkey(int dir_fd, const char *dir, const char *name, uid_t owner,
+                               struct minisign_pubkey *ret, struct sb_error *e)
+{
+        _cleanup_free_ char *data = NULL;
+        struct sb_error e2 = {};
+        size_t size;
+        int r;
+
+        r = read_trusted_file(dir_fd, dir, name, owner, TRUST_KEY_FILE_MAX, true, &data, &size, e);
+        if (r < 0)
+                return r;
+        r = minisign_pubkey_parse(data, size, ret, &e2);
+        if (r < 0)
+                return sb_error_set(e, r, "%s/%s: %s", dir, name, e2.msg);
+        return 0;
+}
+
 static int add_revoked_id(struct trust_store *s, const uint8_t id[static MINISIGN_KEYID_BYTES])
 {
         uint8_t(*n)[MINISIGN_KEYID_BYTES] =
@@ -156,19 +175,12 @@ static int load_keys(struct trust_store *s, const char *dir, uid_t owner, bool u
         if (r < 0)
                 return sb_error_set(e, r, "cannot read %s: %m", dir);
         STRV_FOREACH (name, names) {
-                _cleanup_free_ char *data = NULL;
                 struct minisign_pubkey k;
-                struct sb_error e2 = {};
                 struct trust_key *nk;
-                size_t size;
 
-                r = read_trusted_file(dfd, dir, *name, owner, TRUST_KEY_FILE_MAX, true, &data,
-                                      &size, e);
+                r = read_trusted_pubkey(dfd, dir, *name, owner, &k, e);
                 if (r < 0)
                         return r;
-                r = minisign_pubkey_parse(data, size, &k, &e2);
-                if (r < 0)
-                        return sb_error_set(e, r, "%s/%s: %s", dir, *name, e2.msg);
                 for (size_t i = 0; i < s->n_keys; i++)
                         if (memcmp(s->keys[i].key.keyid, k.keyid, MINISIGN_KEYID_BYTES) == 0 &&
                             memcmp(s->keys[i].key.pk, k.pk, MINISIGN_PK_BYTES) != 0)
@@ -253,18 +265,11 @@ static int load_revoked(struct trust_store *s, const char *dir, uid_t owner, str
         if (r < 0)
                 return sb_error_set(e, r, "cannot read %s: %m", dir);
         STRV_FOREACH (name, pubs) {
-                _cleanup_free_ char *data = NULL;
                 struct minisign_pubkey k;
-                struct sb_error e2 = {};
-                size_t size;
 
-                r = read_trusted_file(dfd, dir, *name, owner, TRUST_KEY_FILE_MAX, true, &data,
-                                      &size, e);
+                r = read_trusted_pubkey(dfd, dir, *name, owner, &k, e);
                 if (r < 0)
                         return r;
-                r = minisign_pubkey_parse(data, size, &k, &e2);
-                if (r < 0)
-                        return sb_error_set(e, r, "%s/%s: %s", dir, *name, e2.msg);
                 if (add_revoked_id(s, k.keyid) < 0)
                         return sb_error_set(e, -ENOMEM, "out of memory");
         }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fd-util.h"
+#include "fs-util.h"
 #include "macro.h"
 #include "trust-util.h"
 
@@ -35,19 +36,11 @@ int trust_openat_beneath(int dir_fd, const char *path, int flags)
                 return -EXDEV;
         for (const char *p = path;;) {
                 char name[NAME_MAX + 1];
-                size_t n;
                 bool last;
                 int next;
 
-                while (*p == '/')
-                        p++;
-                n = strcspn(p, "/");
-                if (n == 0 || n > NAME_MAX)
-                        return -EINVAL;
-                memcpy(name, p, n);
-                name[n] = '\0';
-                p += n;
-                last = p[strspn(p, "/")] == '\0';
+                if (path_next_component(&p, name, &last) <= 0)
+                        return -EINVAL; /* empty, or a name longer than NAME_MAX */
                 if (streq(name, ".."))
                         return -EXDEV;
                 next = openat(fd >= 0 ? fd : dir_fd, name,
