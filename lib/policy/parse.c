@@ -78,41 +78,15 @@ static int check_list_size(struct parser *ps, enum policy_key k, size_t n, size_
         return 0;
 }
 
-static int parse_names(struct parser *ps, enum policy_key k, const char *value, size_t voff)
-{
-        char ***l = policy_field(ps->p, k);
-        struct words w = {value, 0, voff};
-        size_t woff = 0;
-        int r;
-
-        for (;;) {
-                _cleanup_free_ char *word = NULL;
-
-                r = next_word(ps, &w, &word, &woff);
-                if (r <= 0)
-                        return r;
-                if (!policy_account_name_valid(word))
-                        return fail(ps, woff, -EINVAL, "invalid %s name \"%s\"",
-                                    k == POLICY_USER ? "user" : "group", word);
-                if (strv_find(*l, word) >= 0)
-                        continue;
-                r = check_list_size(ps, k, strv_length(*l), woff);
-                if (r < 0)
-                        return r;
-                if (strv_consume(l, word) < 0)
-                        return fail(ps, woff, -ENOMEM, "out of memory");
-                word = NULL; /* owned by the list now */
-        }
-}
-
 static int compare_words(const void *a, const void *b)
 {
         return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* TrustedKeys= AllowedEnvironments= DBusTalk= DBusOwn=: a sorted set, so that equal sets compare
- * equal and the merge can intersect them. */
-static int parse_wordset(struct parser *ps, enum policy_key k, const char *value, size_t voff)
+/* User= Group= (in the order given), TrustedKeys= AllowedEnvironments= DBusTalk= DBusOwn= (a
+ * sorted set, so that equal sets compare equal and the merge can intersect them): words, each
+ * checked by the rules of its key, duplicates dropped. */
+static int parse_words(struct parser *ps, enum policy_key k, const char *value, size_t voff)
 {
         char ***l = policy_field(ps->p, k);
         struct words w = {value, 0, voff};
@@ -127,6 +101,9 @@ static int parse_wordset(struct parser *ps, enum policy_key k, const char *value
                         return r;
                 if (r == 0)
                         break;
+                if (policy_keys[k].type == VT_NAMES && !policy_account_name_valid(word))
+                        return fail(ps, woff, -EINVAL, "invalid %s name \"%s\"",
+                                    k == POLICY_USER ? "user" : "group", word);
                 if (policy_keys[k].type == VT_KEYS && !policy_trusted_key_valid(word))
                         return fail(ps, woff, -EINVAL,
                                     "invalid %s= entry \"%s\": expected @admin, @user, a key id "
@@ -153,7 +130,8 @@ static int parse_wordset(struct parser *ps, enum policy_key k, const char *value
                         return fail(ps, woff, -ENOMEM, "out of memory");
                 word = NULL; /* owned by the list now */
         }
-        qsort(*l, strv_length(*l), sizeof(char *), compare_words);
+        if (policy_keys[k].type != VT_NAMES)
+                qsort(*l, strv_length(*l), sizeof(char *), compare_words);
         return 0;
 }
 
@@ -691,7 +669,7 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
         }
         switch (ki->type) {
         case VT_NAMES:
-                r = parse_names(ps, k, value, voff);
+                r = parse_words(ps, k, value, voff);
                 break;
         case VT_EXEC:
                 r = parse_exec(ps, k, value, voff);
@@ -715,7 +693,7 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
         case VT_KEYS:
         case VT_ENVS:
         case VT_BUS_NAMES:
-                r = parse_wordset(ps, k, value, voff);
+                r = parse_words(ps, k, value, voff);
                 break;
         case VT_HOME:
                 r = parse_home(ps, k, value, voff);
