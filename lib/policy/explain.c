@@ -154,35 +154,55 @@ char *policy_format_bind(const struct policy_path *x)
         return s;
 }
 
-static int write_path(FILE *f, const struct policy_path *x, bool bind)
+/* Item i of a list value (Paths, Binds, Home, Environment) as the word a file would hold. */
+static int list_item_word(enum policy_value_type t, const void *v, size_t i, char **ret)
 {
-        _cleanup_free_ char *s = NULL;
+        const struct policy_path *x = NULL;
+        int r = 0;
 
-        if (bind)
-                s = policy_format_bind(x);
-        else if (asprintf(&s, "%s%s", x->ignore_missing ? "-" : "", x->path) < 0)
-                s = NULL;
-        if (!s)
-                return -ENOMEM;
-        return policy_write_word(f, s);
+        if (t != VT_ENV)
+                x = &((const struct policy_path_list *)v)->items[i];
+        switch (t) {
+        case VT_PATHS:
+                r = asprintf(ret, "%s%s", x->ignore_missing ? "-" : "", x->path);
+                break;
+        case VT_BINDS:
+                *ret = policy_format_bind(x);
+                break;
+        case VT_HOME:
+                r = asprintf(ret, "%s:%s", x->path, x->read_only ? "ro" : "rw");
+                break;
+        case VT_ENV: {
+                const struct policy_env *env = &((const struct policy_env_list *)v)->items[i];
+                r = asprintf(ret, "%s=%s", env->name, env->value);
+                break;
+        }
+        default:
+                return -EINVAL;
+        }
+        return r < 0 || !*ret ? -ENOMEM : 0;
 }
 
-static int write_home(FILE *f, const struct policy_path *x)
+/* A list value on one line, or only its item index (>= 0): what a file would say. */
+static int write_list_items(FILE *f, enum policy_value_type t, const void *v, ssize_t index)
 {
-        _cleanup_free_ char *s = NULL;
+        size_t n = t == VT_ENV ? ((const struct policy_env_list *)v)->n
+                               : ((const struct policy_path_list *)v)->n;
+        int r = 0;
 
-        if (asprintf(&s, "%s:%s", x->path, x->read_only ? "ro" : "rw") < 0)
-                return -ENOMEM;
-        return policy_write_word(f, s);
-}
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                _cleanup_free_ char *s = NULL;
 
-static int write_env(FILE *f, const struct policy_env *x)
-{
-        _cleanup_free_ char *s = NULL;
-
-        if (asprintf(&s, "%s=%s", x->name, x->value) < 0)
-                return -ENOMEM;
-        return policy_write_word(f, s);
+                if (index >= 0 && (size_t)index != i)
+                        continue;
+                if (index < 0 && i > 0)
+                        r = put(f, " ");
+                if (r >= 0)
+                        r = list_item_word(t, v, i, &s);
+                if (r >= 0)
+                        r = policy_write_word(f, s);
+        }
+        return r;
 }
 
 /* Capability names; a set with more than half of them as "~" and the ones missing. */
@@ -259,7 +279,6 @@ static int write_value(FILE *f, const struct policy *p, enum policy_key key, ssi
                        const char *wrap_key)
 {
         const void *v = policy_field_const(p, key);
-        int r = 0;
 
         switch (policy_keys[key].type) {
         case VT_NAMES:
@@ -276,18 +295,8 @@ static int write_value(FILE *f, const struct policy *p, enum policy_key key, ssi
                 return put(f, *(const bool *)v ? "yes" : "no");
         case VT_DBUS:
                 return put(f, policy_dbus_to_string(*(const enum policy_dbus *)v));
-        case VT_HOME: {
-                const struct policy_path_list *l = v;
-                for (size_t i = 0; r >= 0 && i < l->n; i++) {
-                        if (index >= 0 && (size_t)index != i)
-                                continue;
-                        if (index < 0 && i > 0)
-                                r = put(f, " ");
-                        if (r >= 0)
-                                r = write_home(f, &l->items[i]);
-                }
-                return r;
-        }
+        case VT_HOME:
+                return write_list_items(f, VT_HOME, v, index);
         case VT_EXEC:
                 return write_words(f, *(char *const *const *)v, NULL); /* not a list */
         case VT_STRING:
@@ -311,30 +320,9 @@ static int write_value(FILE *f, const struct policy *p, enum policy_key key, ssi
         case VT_PROTECT_HOME:
                 return put(f, protect_home_to_string(*(const enum protect_home *)v));
         case VT_PATHS:
-        case VT_BINDS: {
-                const struct policy_path_list *l = v;
-                for (size_t i = 0; r >= 0 && i < l->n; i++) {
-                        if (index >= 0 && (size_t)index != i)
-                                continue;
-                        if (index < 0 && i > 0)
-                                r = put(f, " ");
-                        if (r >= 0)
-                                r = write_path(f, &l->items[i], policy_keys[key].type == VT_BINDS);
-                }
-                return r;
-        }
-        case VT_ENV: {
-                const struct policy_env_list *l = v;
-                for (size_t i = 0; r >= 0 && i < l->n; i++) {
-                        if (index >= 0 && (size_t)index != i)
-                                continue;
-                        if (index < 0 && i > 0)
-                                r = put(f, " ");
-                        if (r >= 0)
-                                r = write_env(f, &l->items[i]);
-                }
-                return r;
-        }
+        case VT_BINDS:
+        case VT_ENV:
+                return write_list_items(f, policy_keys[key].type, v, index);
         case VT_CAPS:
                 return write_caps(f, *(const uint64_t *)v);
         case VT_SYSCALLS:
