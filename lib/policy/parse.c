@@ -668,9 +668,6 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
                 return 0;
         }
         switch (ki->type) {
-        case VT_NAMES:
-                r = parse_words(ps, k, value, voff);
-                break;
         case VT_EXEC:
                 r = parse_exec(ps, k, value, voff);
                 break;
@@ -690,6 +687,7 @@ static int apply(struct parser *ps, enum policy_key k, size_t koff, const char *
         case VT_ENV:
                 r = parse_env(ps, k, value, voff);
                 break;
+        case VT_NAMES:
         case VT_KEYS:
         case VT_ENVS:
         case VT_BUS_NAMES:

@@ -99,8 +99,12 @@ int policy_parse_permyriad(const char *s, uint64_t max, uint64_t *ret)
         return 0;
 }
 
-int policy_parse_memory(const char *s, struct policy_limit *ret)
+/* "infinity", "N%" of the machine's total, or an absolute value read by parse_absolute: the shape
+ * MemoryMax=, MemoryHigh= and TasksMax= share. zero_ok: whether 0 (and 0%) is a limit at all. */
+static int parse_limit(const char *s, int (*parse_absolute)(const char *s, uint64_t *ret),
+                       bool zero_ok, struct policy_limit *ret)
 {
+        bool percent = s[0] && s[strlen(s) - 1] == '%';
         uint64_t v;
         int r;
 
@@ -108,47 +112,29 @@ int policy_parse_memory(const char *s, struct policy_limit *ret)
                 *ret = (struct policy_limit){POLICY_LIMIT_INFINITY, 0};
                 return 0;
         }
-        if (s[0] && s[strlen(s) - 1] == '%') {
-                r = policy_parse_permyriad(s, 10000, &v);
-                if (r < 0)
-                        return r;
-                *ret = (struct policy_limit){POLICY_LIMIT_PERMYRIAD, v};
-                return 0;
-        }
-        r = policy_parse_size(s, &v);
+        r = percent ? policy_parse_permyriad(s, 10000, &v) : parse_absolute(s, &v);
         if (r < 0)
                 return r;
-        if (v == UINT64_MAX)
+        /* UINT64_MAX is how systemd spells infinity: not a value of its own */
+        if ((v == 0 && !zero_ok) || (!percent && v == UINT64_MAX))
                 return -ERANGE;
-        *ret = (struct policy_limit){POLICY_LIMIT_ABSOLUTE, v};
+        *ret = (struct policy_limit){percent ? POLICY_LIMIT_PERMYRIAD : POLICY_LIMIT_ABSOLUTE, v};
         return 0;
+}
+
+static int parse_count(const char *s, uint64_t *ret)
+{
+        return parse_uint_digits(s, strlen(s), ret);
+}
+
+int policy_parse_memory(const char *s, struct policy_limit *ret)
+{
+        return parse_limit(s, policy_parse_size, true, ret);
 }
 
 int policy_parse_tasks(const char *s, struct policy_limit *ret)
 {
-        uint64_t v;
-        int r;
-
-        if (streq(s, "infinity")) {
-                *ret = (struct policy_limit){POLICY_LIMIT_INFINITY, 0};
-                return 0;
-        }
-        if (s[0] && s[strlen(s) - 1] == '%') {
-                r = policy_parse_permyriad(s, 10000, &v);
-                if (r < 0)
-                        return r;
-                if (v == 0)
-                        return -ERANGE;
-                *ret = (struct policy_limit){POLICY_LIMIT_PERMYRIAD, v};
-                return 0;
-        }
-        r = parse_uint_digits(s, strlen(s), &v);
-        if (r < 0)
-                return r;
-        if (v == 0 || v == UINT64_MAX)
-                return -ERANGE;
-        *ret = (struct policy_limit){POLICY_LIMIT_ABSOLUTE, v};
-        return 0;
+        return parse_limit(s, parse_count, false, ret);
 }
 
 /* CPUQuota= above 100% means more than one CPU; cap it at 10000 CPUs so the value stays sane. */
