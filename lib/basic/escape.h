@@ -4,11 +4,16 @@
 /* Small, dependency-free escapers: JSON strings for `--json` output of the lean launcher (which
  * does not link jansson), and the one-line escaping of the instance registry's records. */
 
+#include <stddef.h>
 #include <stdio.h>
 
+/* Length (1..4) of the valid UTF-8 sequence at s (n bytes available), or 0: overlong forms,
+ * surrogates and code points above U+10FFFF are not valid. */
+size_t utf8_char_len(const unsigned char *s, size_t n);
+
 /* Write s as a JSON string (with the quotes) to f: '"', '\\' and control characters are
- * escaped (\n, \t, \uXXXX); bytes >= 0x80 pass unchanged (the caller's text is UTF-8 or it is
- * not our business to repair it). Returns 0 or -EIO when f reports an error. */
+ * escaped (\n, \t, \uXXXX), a byte that is not part of valid UTF-8 becomes \ufffd. Returns 0
+ * or -EIO when f reports an error. */
 int json_write_string(FILE *f, const char *s);
 
 /* Escape s so it fits on one line: '\\' -> "\\\\", newline -> "\\n". Returns a new string or

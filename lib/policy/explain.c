@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "policy-internal.h"
 
 static int put(FILE *f, const char *s)
@@ -369,7 +370,7 @@ static int write_comment_name(FILE *f, const char *s)
         size_t len = strlen(s);
 
         for (size_t i = 0; i < len;) {
-                size_t n = policy_utf8_len(c + i, len - i);
+                size_t n = utf8_char_len(c + i, len - i);
 
                 if (n == 0 || (n == 1 && (c[i] < 0x20 || c[i] == 0x7f))) {
                         if (fputc('?', f) == EOF)
@@ -476,60 +477,11 @@ int policy_write_text(const struct policy *p, FILE *f)
 
 /* A JSON string (RFC 8259): quotes, backslashes and control characters escaped, invalid UTF-8
  * replaced by U+FFFD so the output is always valid JSON. */
-static int json_string(FILE *f, const char *s)
-{
-        const unsigned char *c = (const unsigned char *)s;
-        size_t len = strlen(s);
-
-        if (fputc('"', f) == EOF)
-                return -EIO;
-        for (size_t i = 0; i < len;) {
-                size_t n = policy_utf8_len(c + i, len - i);
-                int r;
-
-                if (n == 0) {
-                        r = fputs("\\ufffd", f);
-                        i++;
-                } else if (n > 1) {
-                        r = fwrite(c + i, 1, n, f) == n ? 0 : EOF;
-                        i += n;
-                } else {
-                        switch (c[i]) {
-                        case '"':
-                                r = fputs("\\\"", f);
-                                break;
-                        case '\\':
-                                r = fputs("\\\\", f);
-                                break;
-                        case '\n':
-                                r = fputs("\\n", f);
-                                break;
-                        case '\t':
-                                r = fputs("\\t", f);
-                                break;
-                        case '\r':
-                                r = fputs("\\r", f);
-                                break;
-                        default:
-                                if (c[i] < 0x20 || c[i] == 0x7f)
-                                        r = fprintf(f, "\\u%04x", c[i]);
-                                else
-                                        r = fputc(c[i], f);
-                                break;
-                        }
-                        i++;
-                }
-                if (r < 0)
-                        return -EIO;
-        }
-        return fputc('"', f) == EOF ? -EIO : 0;
-}
-
 static int json_origin(FILE *f, const struct policy_origin *o)
 {
         if (!o->source)
                 return 0;
-        if (put(f, ", \"file\": ") < 0 || json_string(f, o->source->name) < 0)
+        if (put(f, ", \"file\": ") < 0 || json_write_string(f, o->source->name) < 0)
                 return -EIO;
         return fprintf(f, ", \"line\": %u", o->line) < 0 ? -EIO : 0;
 }
@@ -539,7 +491,7 @@ static int json_strv(FILE *f, char *const *l)
         if (put(f, "[") < 0)
                 return -EIO;
         for (size_t i = 0; l && l[i]; i++)
-                if ((i > 0 && put(f, ", ") < 0) || json_string(f, l[i]) < 0)
+                if ((i > 0 && put(f, ", ") < 0) || json_write_string(f, l[i]) < 0)
                         return -EIO;
         return put(f, "]");
 }
@@ -551,7 +503,7 @@ static int json_text_value(FILE *f, const struct policy *p, enum policy_key k)
 
         if (!s)
                 return -ENOMEM;
-        return json_string(f, s);
+        return json_write_string(f, s);
 }
 
 static int json_paths(FILE *f, const struct policy_path_list *l, bool bind)
@@ -565,9 +517,10 @@ static int json_paths(FILE *f, const struct policy_path_list *l, bool bind)
                 if (r >= 0)
                         r = put(f, bind ? "{\"source\": " : "{\"path\": ");
                 if (r >= 0)
-                        r = json_string(f, x->path);
+                        r = json_write_string(f, x->path);
                 if (r >= 0 && bind)
-                        r = put(f, ", \"destination\": ") < 0 || json_string(f, x->dest) < 0 ||
+                        r = put(f, ", \"destination\": ") < 0 ||
+                                    json_write_string(f, x->dest) < 0 ||
                                     fprintf(f, ", \"recursive\": %s",
                                             x->nonrecursive ? "false" : "true") < 0
                                 ? -EIO
@@ -613,7 +566,7 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                         return -EIO;
                 for (size_t i = 0; i < l->n; i++)
                         if ((i > 0 && put(f, ", ") < 0) || put(f, "{\"path\": ") < 0 ||
-                            json_string(f, l->items[i].path) < 0 ||
+                            json_write_string(f, l->items[i].path) < 0 ||
                             fprintf(f, ", \"read_only\": %s",
                                     l->items[i].read_only ? "true" : "false") < 0 ||
                             json_origin(f, &l->items[i].origin) < 0 || put(f, "}") < 0)
@@ -621,7 +574,7 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                 return put(f, "]");
         }
         case VT_STRING:
-                return json_string(f, *(char *const *)v);
+                return json_write_string(f, *(char *const *)v);
         case VT_MEMORY:
         case VT_TASKS:
         case VT_QUOTA:
@@ -646,7 +599,7 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                         if (!(caps & (UINT64_C(1) << i)))
                                 continue;
                         if ((!first && put(f, ", ") < 0) ||
-                            json_string(f, policy_cap_to_name(i)) < 0)
+                            json_write_string(f, policy_cap_to_name(i)) < 0)
                                 return -EIO;
                         first = false;
                 }
@@ -660,7 +613,7 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                 if (put(f, "[") < 0)
                         return -EIO;
                 for (size_t i = 0; i < s->n; i++)
-                        if ((i > 0 && put(f, ", ") < 0) || json_string(f, s->names[i]) < 0)
+                        if ((i > 0 && put(f, ", ") < 0) || json_write_string(f, s->names[i]) < 0)
                                 return -EIO;
                 return put(f, "]}");
         }
@@ -673,7 +626,7 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                         if (!(allowed & bit))
                                 continue;
                         if ((!first && put(f, ", ") < 0) ||
-                            json_string(f, policy_namespace_to_name(bit)) < 0)
+                            json_write_string(f, policy_namespace_to_name(bit)) < 0)
                                 return -EIO;
                         first = false;
                 }
@@ -685,8 +638,9 @@ static int json_value(FILE *f, const struct policy *p, enum policy_key k)
                         return -EIO;
                 for (size_t i = 0; i < l->n; i++) {
                         if ((i > 0 && put(f, ", ") < 0) || put(f, "{\"name\": ") < 0 ||
-                            json_string(f, l->items[i].name) < 0 || put(f, ", \"value\": ") < 0 ||
-                            json_string(f, l->items[i].value) < 0 ||
+                            json_write_string(f, l->items[i].name) < 0 ||
+                            put(f, ", \"value\": ") < 0 ||
+                            json_write_string(f, l->items[i].value) < 0 ||
                             json_origin(f, &l->items[i].origin) < 0 || put(f, "}") < 0)
                                 return -EIO;
                 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "escape.h"
 #include "policy-internal.h"
 #include "strv.h"
 
@@ -846,7 +847,7 @@ static int validate_line(struct parser *ps, const char *s, size_t len)
                 if ((c < 0x20 && c != '\t') || c == 0x7f)
                         return fail(ps, i, -EINVAL, "control character 0x%02x%s", c,
                                     c == '\r' ? " (carriage return: DOS line ends?)" : "");
-                n = policy_utf8_len((const unsigned char *)s + i, len - i);
+                n = utf8_char_len((const unsigned char *)s + i, len - i);
                 if (n == 0)
                         return fail(ps, i, -EINVAL, "invalid UTF-8");
                 i += n;

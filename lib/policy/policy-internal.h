@@ -157,9 +157,6 @@ int policy_extract_word(const char *s, size_t *pos, char **ret, size_t *ret_star
 /* Write s so that policy_extract_word() gives it back. 0 or -EIO. */
 int policy_write_word(FILE *f, const char *s);
 
-/* Length (1..4) of the valid UTF-8 sequence at s (n bytes available), or 0. */
-size_t policy_utf8_len(const unsigned char *s, size_t n);
-
 /* ---- names.c: capabilities, namespaces, system call groups ---- */
 #define POLICY_CAP_MAX 41 /* CAP_CHOWN (0) .. CAP_CHECKPOINT_RESTORE (40) */
 #define POLICY_CAP_ALL ((UINT64_C(1) << POLICY_CAP_MAX) - 1)

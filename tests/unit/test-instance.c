@@ -48,6 +48,22 @@ TEST(json_write_string_escapes)
         free(buf);
 }
 
+TEST(json_write_string_replaces_invalid_utf8)
+{
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        /* A lone continuation byte, a truncated sequence and an overlong '/': JSON stays UTF-8. */
+        ASSERT_TRUE(f != NULL);
+        ASSERT_OK(json_write_string(f, "a\x80"
+                                       "b\xc3"
+                                       "\xc0\xaf"));
+        fclose(f);
+        ASSERT_STREQ(buf, "\"a\\ufffdb\\ufffd\\ufffd\\ufffd\"");
+        free(buf);
+}
+
 TEST(instance_names)
 {
         ASSERT_TRUE(instance_name_is_valid("t1"));

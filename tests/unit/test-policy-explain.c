@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "policy-internal.h"
 #include "test.h"
 
@@ -137,7 +138,7 @@ static const char *json_str(const char *s)
                         }
                         continue;
                 }
-                size_t n = policy_utf8_len((const unsigned char *)s, strlen(s));
+                size_t n = utf8_char_len((const unsigned char *)s, strlen(s));
                 if (n == 0)
                         return NULL;
                 s += n;

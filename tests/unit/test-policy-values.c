@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "policy-internal.h"
 #include "test.h"
 
@@ -307,18 +308,17 @@ TEST(word_round_trip)
 
 TEST(utf8)
 {
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"a", 1), 1);
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xc3\xa9", 2), 2);
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xc3", 1), 0);     /* truncated */
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xc0\xaf", 2), 0); /* overlong */
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xe0\x80\xaf", 3), 0);
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xed\xa0\x80", 3), 0); /* surrogate */
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4),
-                  0); /* > U+10FFFF */
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\xff", 1), 0);
-        ASSERT_EQ(policy_utf8_len((const unsigned char *)"\x80", 1), 0);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"a", 1), 1);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xc3\xa9", 2), 2);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xc3", 1), 0);     /* truncated */
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xc0\xaf", 2), 0); /* overlong */
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xe0\x80\xaf", 3), 0);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xed\xa0\x80", 3), 0);     /* surrogate */
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\xff", 1), 0);
+        ASSERT_EQ(utf8_char_len((const unsigned char *)"\x80", 1), 0);
 }
 
 TEST(names)
