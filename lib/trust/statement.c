@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "macro.h"
+#include "parse-util.h"
 #include "statement.h"
 
 #define TIME_MAX_YEAR 9999
@@ -283,30 +284,7 @@ int trust_statement_format(const struct trust_statement *st, char **ret)
 
 int trust_duration_parse(const char *s, uint64_t *ret_seconds)
 {
-        static const struct {
-                const char *suffix;
-                uint64_t mult;
-        } units[] = {
-            {"", 1}, {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}, {"w", 604800},
-        };
-        uint64_t v = 0;
-        size_t i = 0;
-
-        if (!s || !is_digit(s[0]))
-                return -EINVAL;
-        for (; is_digit(s[i]); i++) {
-                if (v > UINT64_C(1) << 40)
-                        return -EINVAL;
-                v = v * 10 + (uint64_t)(s[i] - '0');
-        }
-        for (size_t u = 0; u < ELEMENTSOF(units); u++)
-                if (streq(s + i, units[u].suffix)) {
-                        uint64_t secs = v * units[u].mult;
-                        if (v == 0 || secs / units[u].mult != v ||
-                            secs > UINT64_C(100) * 366 * 86400)
-                                return -EINVAL;
-                        *ret_seconds = secs;
-                        return 0;
-                }
-        return -EINVAL;
+        /* The same time spans as the policy's MaxSignatureAge= takes: one syntax everywhere. */
+        return s && parse_timespan_sec(s, UINT64_C(100) * 366 * 86400, ret_seconds) >= 0 ? 0
+                                                                                         : -EINVAL;
 }

@@ -70,6 +70,6 @@ bool trust_digest_is_valid(const char *s);
 int trust_time_parse(const char *s, size_t len, int64_t *ret);
 int trust_time_format(int64_t t, char out[static TRUST_TIME_STRING]);
 
-/* A duration for --expires and --older-than: a positive integer with a unit s, min, h, d, w
- * ("90d", "12h"; a bare number is seconds); at most 100 years. 0 or -EINVAL. */
+/* A duration for --expires, --max-age and --older-than: a systemd time span in whole seconds
+ * ("90d", "12h", "1w 3d"; a bare number is seconds), at most 100 years. 0 or -EINVAL. */
 int trust_duration_parse(const char *s, uint64_t *ret_seconds);

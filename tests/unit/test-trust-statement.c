@@ -175,10 +175,18 @@ TEST(duration)
         ASSERT_EQ(s, 14 * 86400);
         ASSERT_OK(trust_duration_parse("30", &s));
         ASSERT_EQ(s, 30);
+        /* systemd's time spans, as the policy's MaxSignatureAge= takes them */
+        ASSERT_OK(trust_duration_parse("1 d", &s));
+        ASSERT_EQ(s, 86400);
+        ASSERT_OK(trust_duration_parse("1w 3d", &s));
+        ASSERT_EQ(s, 10 * 86400);
+        ASSERT_OK(trust_duration_parse("1y", &s));
+        ASSERT_EQ(s, 31557600);
         ASSERT_EQ(trust_duration_parse("0d", &s), -EINVAL);
         ASSERT_EQ(trust_duration_parse("-1d", &s), -EINVAL);
-        ASSERT_EQ(trust_duration_parse("1y", &s), -EINVAL);
-        ASSERT_EQ(trust_duration_parse("1 d", &s), -EINVAL);
+        ASSERT_EQ(trust_duration_parse("1.5s", &s), -EINVAL);
+        ASSERT_EQ(trust_duration_parse("101y", &s), -EINVAL);
+        ASSERT_EQ(trust_duration_parse("90 days of summer", &s), -EINVAL);
         ASSERT_EQ(trust_duration_parse("99999999999999999999d", &s), -EINVAL);
         ASSERT_EQ(trust_duration_parse("", &s), -EINVAL);
 }
