@@ -17,7 +17,7 @@ test_pkgs=(uidmap util-linux bsdutils iproute2 procps passwd clang-format python
 	openssh-server openssh-client binutils libpam-modules libpam-runtime
 	umoci skopeo minisign busybox-static zstd desktop-file-utils
 	xvfb xauth xdotool x11-utils x11-apps weston dbus-daemon dbus-bin xdg-dbus-proxy
-	xterm mupdf feh firefox-esr)
+	xterm mupdf feh firefox-esr pulseaudio pulseaudio-utils)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == --test ]] && want+=("${test_pkgs[@]}")

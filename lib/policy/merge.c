@@ -13,6 +13,7 @@
  * test-policy-merge checks exactly this on random policies. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,10 @@ static int read_u64_file(const char *path, uint64_t *ret)
         unsigned long long v;
         ssize_t n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
 
+        /* A negative errno always: a plain (int) cast of the ssize_t lets gcc -O3 think the
+         * result could be >= 0 with *ret unset (-Werror=maybe-uninitialized in the callers). */
         if (n < 0)
-                return (int)n;
+                return n >= INT_MIN ? (int)n : -EIO;
         errno = 0;
         v = strtoull(buf, &end, 10);
         if (errno != 0 || end == buf || (*end != '\n' && *end != '\0') || v == 0)

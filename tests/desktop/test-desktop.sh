@@ -11,7 +11,7 @@
 
 [[ $EUID -eq 0 ]] || skip_all "needs root to create the test user"
 for t in Xvfb xdotool xwininfo xwd xauth mcookie dbus-daemon dbus-send xdg-dbus-proxy xterm \
-	mupdf feh firefox-esr python3; do
+	mupdf feh firefox-esr python3 pulseaudio pactl pacat; do
 	command -v "$t" >/dev/null || skip_all "$t is missing (scripts/deps.sh --test installs it)"
 done
 SRC=$2
@@ -22,7 +22,7 @@ SBX=$STAGE/sandbox
 setup_user
 require_userns
 
-# --- the session: a runtime dir, an X server with a cookie, a session bus, a pulse socket ---
+# --- the session: a runtime dir, an X server with a cookie, a session bus, a sound server ---
 RT=$STAGE/user/rt
 install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" "$RT"
 D=""
@@ -55,13 +55,22 @@ pids+=($!)
 for _ in $(seq 100); do [[ -S $RT/bus ]] && break; sleep 0.1; done
 [[ -S $RT/bus ]] || skip_all "dbus-daemon did not start: $(cat "$STAGE/dbus.log")"
 
-# A listening socket where PulseAudio's would be: what Audio=yes binds.
-install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" "$RT/pulse"
-(as_user_exec python3 -c 'import socket,sys,time
-s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(100000)' \
-	"$RT/pulse/native") &
+# A real PulseAudio server of the test user's, on its runtime dir: the native protocol on
+# $RT/pulse/native (what Audio=yes binds) and a null sink, so no sound hardware is needed.
+# -n: none of default.pa (no device detection); no pid file, no exit when idle, no realtime
+# scheduling (no rtkit here). A client is let in by its credentials over the socket (the same
+# uid), so the sandbox needs no copy of the cookie the server writes to ~/.config/pulse.
+(as_user_exec env XDG_RUNTIME_DIR="$RT" pulseaudio --daemonize=no --exit-idle-time=-1 -n \
+	--use-pid-file=no --realtime=no --high-priority=no --log-target=stderr \
+	--load=module-native-protocol-unix --load="module-null-sink sink_name=sbxnull") \
+	>"$STAGE/pulseaudio.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do [[ -S $RT/pulse/native ]] && break; sleep 0.1; done
+for _ in $(seq 100); do
+	[[ -S $RT/pulse/native ]] && as_user env XDG_RUNTIME_DIR="$RT" pactl info >/dev/null 2>&1 && break
+	sleep 0.1
+done
+as_user env XDG_RUNTIME_DIR="$RT" pactl info >/dev/null 2>&1 ||
+	skip_all "pulseaudio did not start: $(tail -n 5 "$STAGE/pulseaudio.log")"
 
 sess_env=(DISPLAY=":$D" XAUTHORITY="$XA" XDG_RUNTIME_DIR="$RT"
 	DBUS_SESSION_BUS_ADDRESS="unix:path=$RT/bus")
@@ -254,7 +263,7 @@ fi
 check "GPU unset: no /dev/dri" "absent" \
 	"$(probe xterm '[ -e /dev/dri ] && echo present || echo absent')"
 
-# Audio: the pulse socket only with Audio=yes, and then a live one.
+# Audio: the pulse socket only with Audio=yes, and then the real server answers and plays.
 check "Audio unset: no pulse socket" "absent" \
 	"$(probe xterm '[ -e "$XDG_RUNTIME_DIR/pulse/native" ] && echo present || echo absent')"
 cat >"$APPS/probe-audio.profile" <<'EOF'
@@ -266,9 +275,18 @@ PrivateNetwork=yes
 Audio=yes
 EOF
 chown "$TEST_USER": "$APPS/probe-audio.profile"
-check "Audio=yes: the pulse socket is there and accepts a connection" "connected" \
-	"$(run_user "$SBX" run probe-audio -c 'python3 -c "import socket,os
-s=socket.socket(socket.AF_UNIX); s.connect(os.environ[\"XDG_RUNTIME_DIR\"]+\"/pulse/native\"); print(\"connected\")"' 2>&1)"
+check "Audio=yes: pactl reaches the PulseAudio server" "Server Name: pulseaudio" \
+	"$(run_user "$SBX" run probe-audio -c 'pactl info 2>&1 | grep "^Server Name:"' 2>&1)"
+# Half a second of noise (8 kHz, 16-bit mono) made inside, played to the null sink: pacat
+# exits 0 only after the server has taken and drained the whole stream.
+check "Audio=yes: pacat plays generated audio to the null sink" "played" \
+	"$(run_user "$SBX" run probe-audio -c 'head -c 8000 /dev/urandom |
+		pacat --raw --format=s16le --rate=8000 --channels=1 --device=sbxnull && echo played' 2>&1)"
+# PULSE_SERVER named explicitly: libpulse then never autospawns a server inside the sandbox.
+check_match "Audio=no: no pulse socket, and pactl cannot connect" \
+	"^absent .*[Cc]onnection.* failed$" \
+	"$(run_user "$SBX" run -p Audio=no probe-audio -c 'export PULSE_SERVER=unix:$XDG_RUNTIME_DIR/pulse/native
+		echo $([ -e "$XDG_RUNTIME_DIR/pulse/native" ] && echo present || echo absent) $(pactl info 2>&1 | head -n1) $(pactl info >/dev/null 2>&1 && echo connected || echo failed)' 2>&1)"
 check_match "Audio=yes without a sound server: a clear error" "Audio=yes .*pulse/native.*XDG_RUNTIME_DIR" \
 	"$(as_user env XDG_RUNTIME_DIR="$STAGE/user" "$SBX" run probe-audio -c true 2>&1)"
 

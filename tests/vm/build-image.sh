@@ -84,6 +84,14 @@ readonly exclude_modules=(
         drivers/i2c drivers/input/mouse drivers/input/misc
 )
 
+# Put back from the trees above (dpkg path-include, given after the excludes): the DRM core
+# and vgem, a virtual GEM device with a real render node (/dev/dri/renderD*) for the GPU=
+# scenario. dpkg's globs match '/' too; no directory under drivers/gpu/drm starts with "drm".
+readonly include_modules=(
+        'drivers/gpu/drm/drm*.ko*'
+        'drivers/gpu/drm/vgem/*'
+)
+
 # Documentation, manual pages, translations: nobody reads them in a test VM.
 # (Quoted: these are dpkg's globs, not the shell's.)
 readonly exclude_paths=(
@@ -373,6 +381,9 @@ for p in "${exclude_paths[@]}"; do
 done
 for m in "${exclude_modules[@]}"; do
         dpkg_opts+=("--dpkgopt=path-exclude=/lib/modules/*/kernel/$m/*")
+done
+for m in "${include_modules[@]}"; do
+        dpkg_opts+=("--dpkgopt=path-include=/lib/modules/*/kernel/$m")
 done
 
 # The hooks call this script back; the path travels in the environment, so the hook
