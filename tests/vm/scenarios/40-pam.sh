@@ -433,6 +433,44 @@ mpid_after=$(user_manager "$member_uid") || true
 expect "su -l $member: the OOM kill took the hog only: the member's user manager still runs" \
         "${mpid_before:-none}" "${mpid_after:-none}" "$(journalctl -k -b --no-pager -o cat | grep 'Killed process' | tail -n 3)"
 
+# --- the same ceiling for the member's user manager: a systemd-run --user service --------------
+# The service runs in user@UID.service, under the same user-UID.slice: its MemoryMax= binds it.
+before=$(oom_kills)
+# shellcheck disable=SC2016 # expanded by the member's login shell
+out=$(timeout 120 su -l "$member" -c \
+        "systemd-run --user --wait --collect -- sh -c $(printf '%q' "$hog"); echo run-status=\$?" 2>&1) || true
+after=$(oom_kills)
+if [[ $out == *oom-kill* && $out != *run-status=0* && $after -gt $before ]]; then
+        pass "systemd-run --user (member): the service's memory hog is OOM-killed under the slice's MemoryMax=256M (oom_kill $before -> $after)"
+else
+        fail "systemd-run --user (member): the service's memory hog is OOM-killed under the slice's MemoryMax=256M" \
+                "$out" "oom_kill in $events: $before -> $after"
+fi
+
+# --- TasksMax=64 stops a fork bomb in the member's session -------------------------------------
+# dash stops at the first fork it cannot make; every started pid is printed so that we end them
+# by pid afterwards (nothing is killed by name).
+# shellcheck disable=SC2016 # expanded by the bomb's own shell
+bomb='i=0; while [ $i -lt 200 ]; do sleep 60 & echo "pid=$!"; i=$((i + 1)); done'
+out=$(timeout 60 su -l "$member" -c "sh -c $(printf '%q' "$bomb") 2>&1; echo bomb-status=\$?" 2>&1) || true
+started=$(grep -c '^pid=' <<<"$out" || true)
+for p in $(sed -n 's/^pid=//p' <<<"$out"); do kill "$p" 2>/dev/null || true; done
+# (The kernel counts the refusal in pids.events of the session's scope, which is gone by now;
+# no other limit is near: RLIMIT_NPROC is in the thousands and the scope sets no TasksMax=.)
+if [[ $started -lt 64 && $out == *"Cannot fork"* ]]; then
+        pass "su -l $member: a fork bomb stops at TasksMax=64 of the slice ($started sleeps started of 200, then: Cannot fork)"
+else
+        fail "su -l $member: a fork bomb stops at TasksMax=64 of the slice" "started $started of 200" \
+                "$(tail -n 3 <<<"$out")"
+fi
+
+# --- a second login of the member gets the same ceiling ----------------------------------------
+out=$(timeout 60 su -l "$member" -c 'cat /proc/self/status' 2>&1) || true
+expect "a second login of $member: NoNewPrivs 1 again" 1 \
+        "$(awk '$1 == "NoNewPrivs:" { print $2 }' <<<"$out")"
+expect "a second login of $member: user-$member_uid.slice keeps MemoryMax and TasksMax of the policy" \
+        "MemoryMax=268435456 TasksMax=64" "$(slice_props "$member_uid")"
+
 # --- the member through runuser -l (lines added by hand) ----------------------------------------
 if start_hold runuser runuser "$member"; then
         expect "runuser -l $member: a login of $member" "$member" "$(field "$hold_out" user)"
