@@ -29,17 +29,25 @@ int write_all(int fd, const void *buf, size_t len)
         return 0;
 }
 
+/* read(2), retried on EINTR: the count (0 at EOF) or -errno. */
+static ssize_t read_retry(int fd, void *buf, size_t len)
+{
+        ssize_t n;
+
+        do
+                n = read(fd, buf, len);
+        while (n < 0 && errno == EINTR);
+        return n < 0 ? -errno : n;
+}
+
 int read_exact(int fd, void *buf, size_t len)
 {
         char *p = buf;
 
         while (len > 0) {
-                ssize_t n = read(fd, p, len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
+                ssize_t n = read_retry(fd, p, len);
+                if (n < 0)
+                        return (int)n;
                 if (n == 0)
                         return -EIO;
                 p += n;
@@ -72,18 +80,15 @@ ssize_t read_small_file_at(int dir_fd, const char *path, char *buf, size_t max)
         if (max == 0)
                 return -EINVAL;
         for (;;) {
-                ssize_t n = read(fd, buf + len, max - 1 - len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
+                ssize_t n = read_retry(fd, buf + len, max - 1 - len);
+                if (n < 0)
+                        return n;
                 if (n == 0)
                         break;
                 len += (size_t)n;
                 if (len == max - 1) {
                         char c;
-                        if (read(fd, &c, 1) > 0)
+                        if (read_retry(fd, &c, 1) > 0)
                                 return -EFBIG;
                         break;
                 }
@@ -134,12 +139,9 @@ int read_regular_fd(int fd, size_t max, char **ret, size_t *ret_size, struct sta
                                 return -ENOMEM;
                         buf = nb;
                 }
-                n = read(fd, buf + size, alloc - size);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
+                n = read_retry(fd, buf + size, alloc - size);
+                if (n < 0)
+                        return (int)n;
                 if (n == 0)
                         break;
                 size += (size_t)n;
