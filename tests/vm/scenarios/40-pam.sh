@@ -7,9 +7,11 @@
 # includes); runuser-l, which includes neither, gets the two lines by hand. A group policy then
 # confines a member's `su -l` session (private /tmp, read-only / /usr and home, only lo,
 # no_new_privs, the bounding set, limits on user-UID.slice that really kill a memory hog, a
-# root-owned record while it runs, RuntimeMaxSec= ending the session), and the
-# member's user manager, whose record the next open removes once it has stopped; it leaves a
-# non-member alone. A broken policy file refuses users' logins
+# root-owned record while it runs, RuntimeMaxSec= ending the session), the member's ssh session
+# through a real sshd on loopback with key authentication and Debian's /etc/pam.d/sshd (confined,
+# a memory hog OOM-killed), a systemd-run --user service and a fork bomb held by the same slice,
+# and the member's user manager, whose record the next open removes once it has stopped; it
+# leaves a non-member alone. A broken policy file refuses users' logins
 # but never root's. Every file changed is restored.
 # Runs as root inside the VM (tests/vm/guest-runner.sh); prints TAP.
 set -euo pipefail
@@ -106,6 +108,8 @@ echo host >"/tmp/$host_marker"
 chmod 0644 "/tmp/$host_marker"
 
 hold_pid=""
+ssh_pid=""
+ssh_port=""
 module_linked=0
 pam_changed=0
 
@@ -157,6 +161,10 @@ restore_all() {
 
 cleanup() {
         exec 7>&- 2>/dev/null || true
+        if [[ -n $ssh_pid ]]; then
+                kill "$ssh_pid" 2>/dev/null || true
+                wait "$ssh_pid" 2>/dev/null || true
+        fi
         if [[ -n $hold_pid ]]; then
                 kill "$hold_pid" 2>/dev/null || true
                 wait "$hold_pid" 2>/dev/null || true
@@ -208,8 +216,8 @@ diag "runuser-l: $(session_modules /etc/pam.d/runuser-l)"
 
 # --- the policy --------------------------------------------------------------------------------
 mkdir -p /etc/sandbox/policy.d
-write_policy() { # [LINE-TO-LEAVE-OUT]
-        grep -vxF -- "${1:-(none)}" >"$policy" <<EOF
+write_policy() {
+        cat >"$policy" <<EOF
 [Match]
 Group=$group
 
@@ -432,6 +440,97 @@ fi
 mpid_after=$(user_manager "$member_uid") || true
 expect "su -l $member: the OOM kill took the hog only: the member's user manager still runs" \
         "${mpid_before:-none}" "${mpid_after:-none}" "$(journalctl -k -b --no-pager -o cat | grep 'Killed process' | tail -n 3)"
+
+# --- the member's ssh session: a real sshd on loopback, key authentication --------------------
+# sshd runs with Debian's own /etc/pam.d/sshd (its service name follows argv[0]), which includes
+# the common-session that pam-auth-update gave the module; its config, host key, port and
+# authorized keys are this scenario's, and it is ended by pid. It starts at oom_score_adj 0:
+# sshd puts back the value it started with in each session, and the test service's -900 would
+# make the OOM killer rather pick the member's user manager.
+stop_sshd() {
+        [[ -n $ssh_pid ]] || return 0
+        kill "$ssh_pid" 2>/dev/null || true
+        wait "$ssh_pid" 2>/dev/null || true
+        ssh_pid=""
+}
+start_sshd() {
+        local i
+        ssh-keygen -q -t ed25519 -N '' -C pamvm-host -f "$work/ssh_host_key" || return 1
+        ssh-keygen -q -t ed25519 -N '' -C pamvm-client -f "$work/ssh_id" || return 1
+        mkdir -m 0755 "$work/ssh_keys"
+        install -m 0644 -- "$work/ssh_id.pub" "$work/ssh_keys/$member"
+        ssh_port=2222
+        cat >"$work/sshd_config" <<EOF
+ListenAddress 127.0.0.1:$ssh_port
+HostKey $work/ssh_host_key
+PidFile $work/sshd.pid
+UsePAM yes
+AuthenticationMethods publickey
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AuthorizedKeysFile $work/ssh_keys/%u
+PermitRootLogin no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+LogLevel VERBOSE
+EOF
+        [[ -d /run/sshd ]] || mkdir -m 0755 /run/sshd # privilege separation (ssh.service makes it)
+        /usr/sbin/sshd -t -f "$work/sshd_config" || return 1
+        (
+                echo 0 >/proc/self/oom_score_adj
+                exec /usr/sbin/sshd -D -e -f "$work/sshd_config"
+        ) >"$work/sshd.log" 2>&1 &
+        ssh_pid=$!
+        for ((i = 0; i < 100; i++)); do
+                (exec 3<>"/dev/tcp/127.0.0.1/$ssh_port") 2>/dev/null && return 0
+                kill -0 "$ssh_pid" 2>/dev/null || break
+                sleep 0.1
+        done
+        cat -- "$work/sshd.log"
+        return 1
+}
+ssh_member() { # SECONDS COMMAND: run it in an ssh session of the member on loopback
+        timeout "$1" ssh -F /dev/null -p "$ssh_port" -i "$work/ssh_id" -o IdentitiesOnly=yes -o BatchMode=yes \
+                -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+                -o ConnectTimeout=20 -- "$member@127.0.0.1" "$2"
+}
+# (Not in $(...): start_sshd sets ssh_pid and ssh_port for this shell.)
+if start_sshd >"$work/sshd-start.log" 2>&1; then
+        pass "sshd starts on 127.0.0.1:$ssh_port with Debian's /etc/pam.d/sshd"
+        out=$(ssh_member 60 "sh $work/probe.sh $host_marker" 2>&1) || true
+        sid=$(field /dev/stdin session <<<"$out")
+        expect "ssh $member: a login session of $member" "$member" "$(field /dev/stdin user <<<"$out")" "$out"
+        expect "ssh $member: in a logind session scope under user-$member_uid.slice" \
+                "/user.slice/user-$member_uid.slice/session-$sid.scope" "$(field /dev/stdin cgroup <<<"$out")"
+        expect_not "ssh $member: a mount namespace of its own" "$pid1_mnt" "$(field /dev/stdin mnt <<<"$out")"
+        expect "ssh $member: only lo (PrivateNetwork=yes)" "lo " "$(field /dev/stdin ifaces <<<"$out")"
+        expect "ssh $member: NoNewPrivs 1" 1 "$(field /dev/stdin NoNewPrivs <<<"$out")"
+        before=$(oom_kills)
+        rc=0
+        out=$(ssh_member 120 "sh -c $(printf '%q' "$hog"); echo hog-status=\$?" 2>&1) || rc=$?
+        after=$(oom_kills)
+        if [[ $out == *hog-status=137* && $after -gt $before ]]; then
+                pass "ssh $member: a memory hog is OOM-killed under MemoryMax=256M (status 137, oom_kill $before -> $after)"
+        else
+                fail "ssh $member: a memory hog is OOM-killed under MemoryMax=256M" "ssh status $rc" "$out" \
+                        "oom_kill in $events: $before -> $after" "$(tail -n 20 -- "$work/sshd.log")"
+        fi
+        mpid_after=$(user_manager "$member_uid") || true
+        expect "ssh $member: the OOM kill took the hog only: the member's user manager still runs" \
+                "${mpid_before:-none}" "${mpid_after:-none}"
+        ssh_logged() { # the journal entry's structured fields name the service and the user
+                journalctl -b --no-pager -o cat PAM_SERVICE=sshd USER="$member" SANDBOX_DECISION=confined |
+                        grep "pam_sandbox(sshd:session): confined the session of user $member "
+        }
+        check "ssh $member: the journal has the decision with PAM_SERVICE=sshd, USER=$member" ssh_logged
+        check "ssh $member: its record is removed when the session closes" \
+                wait_for 15 test ! -e "/run/sandbox/sessions/$sid.json"
+else
+        fail "sshd starts on 127.0.0.1 with Debian's /etc/pam.d/sshd" "$(cat -- "$work/sshd-start.log")"
+fi
+stop_sshd
 
 # --- the same ceiling for the member's user manager: a systemd-run --user service --------------
 # The service runs in user@UID.service, under the same user-UID.slice: its MemoryMax= binds it.
