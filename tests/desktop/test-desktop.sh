@@ -282,6 +282,28 @@ check "Audio=yes: pactl reaches the PulseAudio server" "Server Name: pulseaudio"
 check "Audio=yes: pacat plays generated audio to the null sink" "played" \
 	"$(run_user "$SBX" run probe-audio -c 'head -c 8000 /dev/urandom |
 		pacat --raw --format=s16le --rate=8000 --channels=1 --device=sbxnull && echo played' 2>&1)"
+# What reached the sink: its monitor, recorded outside by the user while the sandboxed app
+# plays. Silence there is all zero samples, so the control run must find no nonzero byte and
+# the run with the app playing must find the noise.
+record_monitor() { # SECONDS FILE
+	as_user env XDG_RUNTIME_DIR="$RT" timeout "$1" pacat --record --raw --format=s16le \
+		--rate=8000 --channels=1 --latency-msec=20 --device=sbxnull.monitor >"$2" 2>/dev/null
+}
+nonzero_bytes() { tr -d '\0' <"$1" | wc -c; }
+record_monitor 2 "$STAGE/monitor-quiet.raw"
+check "Audio: the null sink's monitor records silence while nothing plays (control)" \
+	"0 nonzero bytes" "$(nonzero_bytes "$STAGE/monitor-quiet.raw") nonzero bytes$(
+		[[ -s $STAGE/monitor-quiet.raw ]] || echo ', but nothing recorded')"
+record_monitor 5 "$STAGE/monitor-play.raw" &
+rec_pid=$!
+sleep 1
+run_user "$SBX" run probe-audio -c 'head -c 8000 /dev/urandom |
+	pacat --raw --format=s16le --rate=8000 --channels=1 --device=sbxnull' >/dev/null 2>&1
+wait "$rec_pid"
+heard=$(nonzero_bytes "$STAGE/monitor-play.raw")
+diag "monitor while the app played: $heard nonzero bytes of $(stat -c %s "$STAGE/monitor-play.raw")"
+check "Audio=yes: the sandboxed app's noise is on the sink's monitor (recorded outside)" yes \
+	"$([[ $heard -gt 2000 ]] && echo yes || echo "no: $heard nonzero bytes of $(stat -c %s "$STAGE/monitor-play.raw")")"
 # PULSE_SERVER named explicitly: libpulse then never autospawns a server inside the sandbox.
 check_match "Audio=no: no pulse socket, and pactl cannot connect" \
 	"^absent .*[Cc]onnection.* failed$" \

@@ -6,7 +6,8 @@
 # with /dev/dri/card* and /dev/dri/renderD*) provides one. An unprivileged user, given the
 # render group as a desktop session's user would have it, runs a user profile with GPU=yes in
 # a real login session: the render node is inside, a character device that opens read-write
-# (so the bind kept device nodes usable), and without GPU=yes there is no /dev/dri at all.
+# (so the bind kept device nodes usable) and answers a driver ioctl (DRM_IOCTL_VERSION, through
+# tests/vm/drm-probe.c), and without GPU=yes there is no /dev/dri at all.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/tap.bash
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib/tap.bash"
@@ -17,6 +18,12 @@ for candidate in /usr/local/bin/sandbox /usr/bin/sandbox; do
         [[ -x $candidate ]] && sbx=$candidate && break
 done
 [[ -n $sbx ]] || { fail "sandbox is installed"; done_testing; exit 1; }
+drm_probe=""
+for candidate in /usr/local/libexec/sandbox/tests/sandbox-drm-probe \
+        /usr/libexec/sandbox/tests/sandbox-drm-probe; do
+        [[ -x $candidate ]] && drm_probe=$candidate && break
+done
+[[ -n $drm_probe ]] || { fail "sandbox-drm-probe is installed"; done_testing; exit 1; }
 
 # --- the device: vgem, and udev's nodes for it (a failure here is a failure, never a skip) ---
 if ! out=$(modprobe vgem 2>&1); then
@@ -70,6 +77,11 @@ out=$(as "$user" "$sbx" run -- gpu-probe -c "$probe" sh "$render" 2>&1) && rc=0 
 [[ $rc -eq 0 && $out == opened ]] &&
         pass "GPU=yes: $render is inside and opens read-write" ||
         fail "GPU=yes: $render is inside and opens read-write" "rc=$rc" "$out"
+# A driver ioctl through the node from inside: DRM_IOCTL_VERSION answers with vgem's name.
+out=$(as "$user" "$sbx" run -- gpu-probe -c '"$1" "$2"' sh "$drm_probe" "$render" 2>&1) && rc=0 || rc=$?
+[[ $rc -eq 0 && $out == "driver=vgem "* ]] &&
+        pass "GPU=yes: DRM_IOCTL_VERSION on $render inside answers ($out)" ||
+        fail "GPU=yes: DRM_IOCTL_VERSION on $render inside answers driver=vgem" "rc=$rc" "$out"
 out=$(as "$user" "$sbx" run -- gpu-probe -c 'grep " /dev/dri " /proc/self/mountinfo' 2>&1) || true
 [[ $out == *" /dev/dri "* && $out != *nodev* ]] &&
         pass "GPU=yes: /dev/dri is mounted without nodev" ||
