@@ -50,7 +50,7 @@ static char logbuf[65536];
 
 static unsigned tap_n, tap_failed;
 
-static void diag(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void diag(const char *fmt, ...)
 {
         va_list ap;
 
@@ -61,7 +61,7 @@ static void diag(const char *fmt, ...)
         fputc('\n', stdout);
 }
 
-static bool ok(bool cond, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static bool ok(bool cond, const char *fmt, ...)
 {
         va_list ap;
 
@@ -91,7 +91,7 @@ static bool ok(bool cond, const char *fmt, ...)
                         diag("expected \"%s\", got \"%s\"", _e, _a ? _a : "(null)");               \
         } while (0)
 
-static _Noreturn void bail(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static _Noreturn void bail(const char *fmt, ...)
 {
         va_list ap;
 
@@ -121,7 +121,7 @@ static void mkdir_p(const char *path, mode_t mode)
                 bail("mkdir %s", buf);
 }
 
-static void write_file(const char *path, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void write_file(const char *path, const char *fmt, ...)
 {
         char dir[4096];
         va_list ap;
