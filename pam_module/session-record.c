@@ -99,7 +99,7 @@ static void json_strv(FILE *f, char *const *l)
         fputc(']', f);
 }
 
-static int write_json(FILE *f, const struct record_info *i)
+int record_format(FILE *f, const struct record_info *i)
 {
         fputs("{\"version\": 1, \"user\": ", f);
         json_string(f, i->user);
@@ -154,7 +154,7 @@ int record_write(int dir_fd, const char *name, const struct record_info *info, s
         if (!f)
                 return sb_error_set(e, -errno, "cannot write %s/%s: %m", RECORD_DIR, tmp.name);
         TAKE_FD(fd); /* f owns it now */
-        r = write_json(f, info);
+        r = record_format(f, info);
         if (fclose(f) != 0 && r >= 0)
                 r = negative_errno();
         if (r < 0)
@@ -196,14 +196,26 @@ static int json_number(const char *text, const char *key, uint64_t *ret)
         return 0;
 }
 
-int record_is_live(const char *text)
+int record_parse_owner(const char *text, pid_t *ret_pid, uint64_t *ret_start)
 {
         uint64_t pid, start;
 
         if (json_number(text, "pid", &pid) < 0 || json_number(text, "pid_start", &start) < 0 ||
             pid == 0 || pid > INT32_MAX)
                 return -EBADMSG;
-        return proc_pid_matches((pid_t)pid, start);
+        *ret_pid = (pid_t)pid;
+        *ret_start = start;
+        return 0;
+}
+
+int record_is_live(const char *text)
+{
+        uint64_t start;
+        pid_t pid;
+
+        if (record_parse_owner(text, &pid, &start) < 0)
+                return -EBADMSG;
+        return proc_pid_matches(pid, start);
 }
 
 static bool prune_one(int dir_fd, const char *name)

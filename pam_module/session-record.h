@@ -22,6 +22,7 @@
  * must check the same (record_is_live()): a record whose process is gone is never trusted. */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -50,6 +51,13 @@ int record_name(const char *session, pid_t pid, char **ret);
 
 /* Write the record atomically (a temporary file renamed over name), mode 0644. */
 int record_write(int dir_fd, const char *name, const struct record_info *info, struct sb_error *e);
+
+/* The record's text, as record_write() puts it in the file. 0 or -EIO. */
+int record_format(FILE *f, const struct record_info *info);
+
+/* "pid" and "pid_start" from the first line of a record's text (as record_format() wrote it):
+ * 0, or -EBADMSG when the line has no such fields or the pid is not one. */
+int record_parse_owner(const char *text, pid_t *ret_pid, uint64_t *ret_start);
 
 /* Is the record text (as record_write() wrote it) about a process that still runs? Reads "pid"
  * and "pid_start" from its first line: 1 when that process runs, 0 when it is gone (or the

@@ -7,22 +7,14 @@
 #include "fd-util.h"
 #include "proc-util.h"
 
-int proc_pid_start_time(pid_t pid, uint64_t *ret)
+int proc_stat_start_time(const char *stat, uint64_t *ret)
 {
-        char path[64], buf[2048];
         unsigned long long start;
         const char *p;
-        ssize_t n;
 
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
-        if (n == -ENOENT)
-                return -ESRCH;
-        if (n < 0)
-                return (int)n;
         /* The command name (field 2) may contain spaces and ')': skip to its last ')'. Then
          * field 3 is the state, and the start time is field 22: 19 fields further. */
-        p = strrchr(buf, ')');
+        p = strrchr(stat, ')');
         if (!p)
                 return -EIO;
         p++;
@@ -35,6 +27,20 @@ int proc_pid_start_time(pid_t pid, uint64_t *ret)
                 return -EIO;
         *ret = start;
         return 0;
+}
+
+int proc_pid_start_time(pid_t pid, uint64_t *ret)
+{
+        char path[64], buf[2048];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n == -ENOENT)
+                return -ESRCH;
+        if (n < 0)
+                return (int)n;
+        return proc_stat_start_time(buf, ret);
 }
 
 bool proc_pid_matches(pid_t pid, uint64_t start)

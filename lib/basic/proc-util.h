@@ -10,6 +10,10 @@
  * process for the whole uptime. 0 or -errno (-ESRCH when the process is gone). */
 int proc_pid_start_time(pid_t pid, uint64_t *ret);
 
+/* The start time (field 22) in the text of a /proc/PID/stat file. 0 or -EIO. Field 2, the
+ * command name, is whatever the process (any user's) set with prctl(PR_SET_NAME). */
+int proc_stat_start_time(const char *stat, uint64_t *ret);
+
 /* Is the process pid still the one that started at start? */
 bool proc_pid_matches(pid_t pid, uint64_t start);
 

@@ -120,7 +120,7 @@ static int put(FILE *f, const char *key, const char *value)
         return 0;
 }
 
-static int serialize(const struct instance *i, char **ret, size_t *ret_size)
+int instance_format(const struct instance *i, char **ret, size_t *ret_size)
 {
         char *buf = NULL;
         size_t size = 0;
@@ -175,7 +175,7 @@ static int write_temp(int dir_fd, const struct instance *i, char *tmp, size_t tm
         size_t size;
         int r;
 
-        r = serialize(i, &buf, &size);
+        r = instance_format(i, &buf, &size);
         if (r < 0)
                 return sb_error_set(e, r, "cannot write the instance record: %m");
         snprintf(tmp, tmp_size, ".%s.%d.tmp", i->name, (int)getpid());
@@ -316,15 +316,47 @@ static int parse_line(struct instance *i, const char *key, const char *value)
         return 0;
 }
 
-int instance_read(int dir_fd, const char *name, struct instance *ret, struct sb_error *e)
+int instance_parse(const char *text, size_t size, const char *name, uid_t uid, struct instance *ret,
+                   struct sb_error *e)
 {
         _cleanup_(instance_done) struct instance i = {};
+        _cleanup_free_ char *buf = NULL;
+        unsigned line = 0;
+        char *save = NULL;
+        int r;
+
+        buf = malloc(size + 1);
+        if (!buf)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        memcpy(buf, text, size);
+        buf[size] = '\0';
+        for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                char *eq = strchr(l, '=');
+
+                line++;
+                if (!eq)
+                        return sb_error_set(e, -EINVAL, "record of '%s', line %u: no '='", name,
+                                            line);
+                *eq = '\0';
+                r = parse_line(&i, l, eq + 1);
+                if (r < 0)
+                        return sb_error_set(e, r, "record of '%s', line %u: bad %s=", name, line,
+                                            l);
+        }
+        if (!i.name || !streq(i.name, name) || i.monitor_pid <= 0 || i.uid != uid)
+                return sb_error_set(e, -EINVAL, "the record of '%s' is incomplete or not yours",
+                                    name);
+        *ret = i;
+        i = (struct instance){};
+        return 0;
+}
+
+int instance_read(int dir_fd, const char *name, struct instance *ret, struct sb_error *e)
+{
         _cleanup_free_ char *buf = NULL;
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
         size_t size;
-        unsigned line = 0;
-        char *save = NULL;
         int r;
 
         if (!instance_name_is_valid(name))
@@ -341,25 +373,7 @@ int instance_read(int dir_fd, const char *name, struct instance *ret, struct sb_
                 return sb_error_set(e, r, "cannot read the record of '%s': %m", name);
         if (st.st_uid != getuid())
                 return sb_error_set(e, -EPERM, "the record of '%s' does not belong to you", name);
-        for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                char *eq = strchr(l, '=');
-
-                line++;
-                if (!eq)
-                        return sb_error_set(e, -EINVAL, "record of '%s', line %u: no '='", name,
-                                            line);
-                *eq = '\0';
-                r = parse_line(&i, l, eq + 1);
-                if (r < 0)
-                        return sb_error_set(e, r, "record of '%s', line %u: bad %s=", name, line,
-                                            l);
-        }
-        if (!i.name || !streq(i.name, name) || i.monitor_pid <= 0 || i.uid != getuid())
-                return sb_error_set(e, -EINVAL, "the record of '%s' is incomplete or not yours",
-                                    name);
-        *ret = i;
-        i = (struct instance){};
-        return 0;
+        return instance_parse(buf, size, name, getuid(), ret, e);
 }
 
 bool instance_is_alive(const struct instance *i)

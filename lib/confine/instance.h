@@ -75,6 +75,16 @@ int instance_update(int dir_fd, const struct instance *i, struct sb_error *e);
 /* Read the record of name. -ENOENT when there is none. */
 int instance_read(int dir_fd, const char *name, struct instance *ret, struct sb_error *e);
 
+/* The record of i, as instance_register() and instance_update() write it (a new buffer of
+ * *ret_size bytes, NUL-terminated). 0 or -ENOMEM. */
+int instance_format(const struct instance *i, char **ret, size_t *ret_size);
+
+/* Parse size bytes of record text, which must describe the sandbox name of uid (instance_read()
+ * after reading the file and checking its owner). -EINVAL for a malformed record or another
+ * sandbox's, -ENOMEM; ret is written only on success. */
+int instance_parse(const char *text, size_t size, const char *name, uid_t uid, struct instance *ret,
+                   struct sb_error *e);
+
 /* Is the sandbox of i still running (its monitor and, once set, its PID 1 unchanged)? */
 bool instance_is_alive(const struct instance *i);
 
