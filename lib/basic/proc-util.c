@@ -5,28 +5,34 @@
 #include <string.h>
 
 #include "fd-util.h"
+#include "parse-util.h"
 #include "proc-util.h"
 
 int proc_stat_start_time(const char *stat, uint64_t *ret)
 {
-        unsigned long long start;
         const char *p;
+        size_t n;
 
-        /* The command name (field 2) may contain spaces and ')': skip to its last ')'. Then
-         * field 3 is the state, and the start time is field 22: 19 fields further. */
+        /* The command name (field 2) may contain spaces and ')': skip to its last ')'. Each
+         * later field follows a blank: from the one before field 3 (the state), the start time
+         * is 19 blanks further. Never look past the end: a text that stops early (or right after
+         * the ')') is refused, not read beyond. */
         p = strrchr(stat, ')');
-        if (!p)
+        if (!p || p[1] != ' ')
                 return -EIO;
         p++;
-        for (int field = 2; field < 21; field++) {
+        for (int field = 3; field < 22; field++) {
                 p = strchr(p + 1, ' ');
                 if (!p)
                         return -EIO;
         }
-        if (sscanf(p, " %llu", &start) != 1)
+        /* Decimal digits as the kernel prints them: no sign, no blanks (sscanf("%llu") would
+         * take "-1" as 2^64-1). */
+        p++;
+        n = strspn(p, "0123456789");
+        if (p[n] != ' ' && p[n] != '\n' && p[n] != '\0')
                 return -EIO;
-        *ret = start;
-        return 0;
+        return parse_uint_digits(p, n, ret) < 0 ? -EIO : 0;
 }
 
 int proc_pid_start_time(pid_t pid, uint64_t *ret)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/basic: strv, safe paths, symlink-refusing and root-confined path resolution. */
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,6 +148,41 @@ TEST(proc_status_fields)
         ASSERT_OK(proc_pid_start_time(getpid(), &a));
         ASSERT_OK(proc_pid_start_time(getpid(), &b));
         ASSERT_TRUE(a == b && proc_pid_matches(getpid(), a) && !proc_pid_matches(getpid(), a + 1));
+}
+
+TEST(proc_stat_start_time_text)
+{
+        /* Fields 3-21, then the start time 5678 (field 22), then more. */
+        static const char rest[] =
+            " S 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 5678 9367552\n";
+        char buf[256];
+        uint64_t v = 0;
+
+        snprintf(buf, sizeof(buf), "4242 (a) b) S 7 (x)%s", rest); /* ')' and blanks in comm */
+        ASSERT_OK(proc_stat_start_time(buf, &v));
+        ASSERT_EQ(v, 5678);
+        snprintf(buf, sizeof(buf), "4242 ()%s", rest);
+        ASSERT_OK(proc_stat_start_time(buf, &v));
+        ASSERT_EQ(v, 5678);
+
+        /* Text that stops at or before the start time is refused, and never read past its end
+         * (found by fuzz-proc: "1 (x)" sent strchr() one byte beyond the NUL). */
+        v = 1;
+        ASSERT_EQ(proc_stat_start_time("1 (x)", &v), -EIO);
+        ASSERT_EQ(proc_stat_start_time(")", &v), -EIO);
+        ASSERT_EQ(proc_stat_start_time("1 (x) S 1 2 3", &v), -EIO);
+        ASSERT_EQ(
+            proc_stat_start_time("1 (x) S 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 ", &v),
+            -EIO);
+        ASSERT_EQ(proc_stat_start_time("no parenthesis", &v), -EIO);
+        /* Only digits, as the kernel writes them: sscanf() took "-1" as 2^64-1. */
+        ASSERT_EQ(proc_stat_start_time(
+                      "1 (x) S 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 -1 9", &v),
+                  -EIO);
+        ASSERT_EQ(proc_stat_start_time(
+                      "1 (x) S 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 12x 9", &v),
+                  -EIO);
+        ASSERT_EQ(v, 1); /* untouched on failure */
 }
 
 TEST_MAIN
