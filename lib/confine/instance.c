@@ -240,20 +240,64 @@ int instance_update(int dir_fd, const struct instance *i, struct sb_error *e)
         return 0;
 }
 
-static int parse_u64(const char *v, int base, uint64_t *ret)
-{
-        char *end;
-        unsigned long long x;
+/* The numeric keys, with the largest value their field holds. Values are read exactly as
+ * instance_format() writes them (decimal, or lowercase hex for keep_caps; no sign, blank or
+ * leading zero) and each key at most once: a record is only ever written by a monitor, so
+ * anything else was made by someone else, and must not be read as something it does not say (a
+ * monitor_pid of 2^32+1 that strtoull() and a cast turned into pid 1, a second uid= overriding
+ * the first). */
+enum {
+        NUM_UID,
+        NUM_MONITOR_PID,
+        NUM_MONITOR_START,
+        NUM_INIT_PID,
+        NUM_INIT_START,
+        NUM_STARTED_USEC,
+        NUM_LIMITS,
+        NUM_PRIVATE_NETWORK,
+        NUM_KEEP_CAPS,
+        NUM_SYSCALL_FILTER,
+        NUM_SYSCALL_ALLOW_LIST,
+};
+static const struct {
+        const char *key;
+        uint64_t max;
+} numbers[] = {
+    [NUM_UID] = {"uid", UINT32_MAX - 1}, /* (uid_t)-1 is no user */
+    [NUM_MONITOR_PID] = {"monitor_pid", INT32_MAX},
+    [NUM_MONITOR_START] = {"monitor_start", UINT64_MAX},
+    [NUM_INIT_PID] = {"init_pid", INT32_MAX},
+    [NUM_INIT_START] = {"init_start", UINT64_MAX},
+    [NUM_STARTED_USEC] = {"started_usec", UINT64_MAX},
+    [NUM_LIMITS] = {"limits", 1},
+    [NUM_PRIVATE_NETWORK] = {"private_network", 1},
+    [NUM_KEEP_CAPS] = {"keep_caps", UINT64_MAX},
+    [NUM_SYSCALL_FILTER] = {"syscall_filter", 1},
+    [NUM_SYSCALL_ALLOW_LIST] = {"syscall_allow_list", 1},
+};
 
-        errno = 0;
-        x = strtoull(v, &end, base);
-        if (errno || end == v || *end || v[0] == '-')
+static int parse_number(const char *v, bool hex, uint64_t max, uint64_t *ret)
+{
+        const char *digits = hex ? "0123456789abcdef" : "0123456789";
+        size_t n = strlen(v);
+        uint64_t x = 0;
+
+        if (n == 0 || strspn(v, digits) != n || (v[0] == '0' && n > 1))
                 return -EINVAL;
+        for (size_t k = 0; k < n; k++) {
+                uint64_t d = (uint64_t)(strchr(digits, v[k]) - digits);
+
+                if (__builtin_mul_overflow(x, hex ? 16 : 10, &x) ||
+                    __builtin_add_overflow(x, d, &x))
+                        return -ERANGE;
+        }
+        if (x > max)
+                return -ERANGE;
         *ret = x;
         return 0;
 }
 
-static int parse_line(struct instance *i, const char *key, const char *value)
+static int parse_line(struct instance *i, const char *key, const char *value, unsigned *seen)
 {
         static const struct {
                 const char *key;
@@ -267,12 +311,13 @@ static int parse_line(struct instance *i, const char *key, const char *value)
         };
         _cleanup_free_ char *v = NULL;
         uint64_t x;
+        size_t k;
         int r;
 
         r = line_unescape(value, &v);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < ELEMENTSOF(strings); k++)
+        for (k = 0; k < ELEMENTSOF(strings); k++)
                 if (streq(key, strings[k].key)) {
                         char **p = (char **)((char *)i + strings[k].off);
                         if (*p)
@@ -286,33 +331,51 @@ static int parse_line(struct instance *i, const char *key, const char *value)
                 return strv_consume(&i->env, TAKE_PTR(v));
         if (streq(key, "syscall"))
                 return strv_consume(&i->syscall_names, TAKE_PTR(v));
-        r = parse_u64(v, streq(key, "keep_caps") ? 16 : 10, &x);
+        for (k = 0; k < ELEMENTSOF(numbers) && !streq(key, numbers[k].key); k++)
+                ;
+        if (k == ELEMENTSOF(numbers) || (*seen & 1U << k))
+                return -EINVAL; /* unknown, or a duplicate */
+        *seen |= 1U << k;
+        r = parse_number(v, k == NUM_KEEP_CAPS, numbers[k].max, &x);
         if (r < 0)
                 return r;
-        if (streq(key, "uid"))
+        switch (k) {
+        case NUM_UID:
                 i->uid = (uid_t)x;
-        else if (streq(key, "monitor_pid"))
+                break;
+        case NUM_MONITOR_PID:
                 i->monitor_pid = (pid_t)x;
-        else if (streq(key, "monitor_start"))
+                break;
+        case NUM_MONITOR_START:
                 i->monitor_start = x;
-        else if (streq(key, "init_pid"))
+                break;
+        case NUM_INIT_PID:
                 i->init_pid = (pid_t)x;
-        else if (streq(key, "init_start"))
+                break;
+        case NUM_INIT_START:
                 i->init_start = x;
-        else if (streq(key, "started_usec"))
+                break;
+        case NUM_STARTED_USEC:
                 i->started_usec = x;
-        else if (streq(key, "limits"))
-                i->limits = x != 0;
-        else if (streq(key, "private_network"))
-                i->private_network = x != 0;
-        else if (streq(key, "keep_caps"))
+                break;
+        case NUM_LIMITS:
+                i->limits = x;
+                break;
+        case NUM_PRIVATE_NETWORK:
+                i->private_network = x;
+                break;
+        case NUM_KEEP_CAPS:
                 i->keep_caps = x;
-        else if (streq(key, "syscall_filter"))
-                i->syscall_filter = x != 0;
-        else if (streq(key, "syscall_allow_list"))
-                i->syscall_allow_list = x != 0;
-        else
+                break;
+        case NUM_SYSCALL_FILTER:
+                i->syscall_filter = x;
+                break;
+        case NUM_SYSCALL_ALLOW_LIST:
+                i->syscall_allow_list = x;
+                break;
+        default:
                 return -EINVAL;
+        }
         return 0;
 }
 
@@ -321,10 +384,13 @@ int instance_parse(const char *text, size_t size, const char *name, uid_t uid, s
 {
         _cleanup_(instance_done) struct instance i = {};
         _cleanup_free_ char *buf = NULL;
-        unsigned line = 0;
+        unsigned line = 0, seen = 0;
         char *save = NULL;
         int r;
 
+        /* strtok_r() would end the record at a NUL and drop the rest unread */
+        if (memchr(text, '\0', size))
+                return sb_error_set(e, -EINVAL, "the record of '%s' contains a NUL byte", name);
         buf = malloc(size + 1);
         if (!buf)
                 return sb_error_set(e, -ENOMEM, "out of memory");
@@ -338,7 +404,7 @@ int instance_parse(const char *text, size_t size, const char *name, uid_t uid, s
                         return sb_error_set(e, -EINVAL, "record of '%s', line %u: no '='", name,
                                             line);
                 *eq = '\0';
-                r = parse_line(&i, l, eq + 1);
+                r = parse_line(&i, l, eq + 1, &seen);
                 if (r < 0)
                         return sb_error_set(e, r, "record of '%s', line %u: bad %s=", name, line,
                                             l);

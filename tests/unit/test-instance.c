@@ -184,4 +184,71 @@ TEST(read_refuses_bad_records)
         ASSERT_OK(rmdir(dir));
 }
 
+TEST(parse_reads_what_the_monitor_writes)
+{
+        struct instance i = {.name = (char *)"t1",
+                             .uid = 1000,
+                             .monitor_pid = INT32_MAX,
+                             .monitor_start = UINT64_MAX,
+                             .init_pid = 0,
+                             .started_usec = 1700000000123456,
+                             .limits = true,
+                             .keep_caps = UINT64_C(0xffffffffffffffff),
+                             .argv = (char *[]){(char *)"a\nb", (char *)"", NULL}};
+        struct instance r = {};
+        _cleanup_free_ char *text = NULL;
+        size_t size;
+
+        ASSERT_OK(instance_format(&i, &text, &size));
+        ASSERT_OK(instance_parse(text, size, "t1", 1000, &r, NULL));
+        ASSERT_EQ(r.monitor_pid, INT32_MAX);
+        ASSERT_TRUE(r.monitor_start == UINT64_MAX && r.keep_caps == UINT64_MAX);
+        ASSERT_TRUE(r.limits && !r.private_network && r.init_pid == 0);
+        ASSERT_STREQ(r.argv[0], "a\nb");
+        ASSERT_STREQ(r.argv[1], "");
+        instance_done(&r);
+}
+
+TEST(parse_refuses_what_no_monitor_writes)
+{
+        /* Found by fuzz-instance-record (tests/fuzz/corpus/instance-record/crash-*): each was
+         * read as something the record does not say. */
+        static const char head[] = "name=t1\nuid=1000\n";
+        const char *bad[] = {
+            "monitor_pid=4294967297\n",       /* was pid 1 (strtoull, then a cast to pid_t) */
+            "monitor_pid=2147483648\n",       /* was INT32_MIN */
+            "monitor_pid=5\nmonitor_pid=9\n", /* was 9: the second one won */
+            "monitor_pid=5\nuid=0\n",         /* was uid 0 */
+            "monitor_pid= 5\n",               /* strtoull() skips blanks */
+            "monitor_pid=+5\n",
+            "monitor_pid=05\n",
+            "monitor_pid=5\ninit_pid=-1\n",
+            "monitor_pid=5\nlimits=2\n",
+            "monitor_pid=5\nkeep_caps=0x1\n",
+            "monitor_pid=5\nkeep_caps=FF\n",
+            "monitor_pid=5\nkeep_caps=10000000000000000\n",
+            "monitor_pid=5\nmonitor_start=18446744073709551616\n",
+        };
+        struct instance r = {};
+        char buf[256];
+
+        for (size_t k = 0; k < ELEMENTSOF(bad); k++) {
+                struct sb_error e = {};
+
+                snprintf(buf, sizeof(buf), "%s%s", head, bad[k]);
+                ASSERT_TRUE(instance_parse(buf, strlen(buf), "t1", 1000, &r, &e) < 0);
+                ASSERT_TRUE(e.msg[0] != '\0');
+        }
+        /* A NUL ended the record for strtok_r(): what followed was never read. */
+        {
+                static const char nul[] = "name=t1\nuid=1000\nmonitor_pid=5\n\0uid=0\n";
+
+                ASSERT_TRUE(instance_parse(nul, sizeof(nul) - 1, "t1", 1000, &r, NULL) < 0);
+        }
+        snprintf(buf, sizeof(buf), "%smonitor_pid=5\nkeep_caps=1ff\n", head);
+        ASSERT_OK(instance_parse(buf, strlen(buf), "t1", 1000, &r, NULL));
+        ASSERT_TRUE(r.monitor_pid == 5 && r.keep_caps == 0x1ff);
+        instance_done(&r);
+}
+
 TEST_MAIN
