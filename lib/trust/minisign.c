@@ -82,6 +82,13 @@ int minisign_base64_decode_exact(const char *s, size_t len, uint8_t *out, size_t
 
         if (ensure_sodium(NULL) < 0)
                 return -EIO;
+        /* Only the alphabet and '=': libsodium up to 1.0.18 (Debian 12's) reads every byte
+         * above 0x7f as '/' (its b64_char_to_byte() compares a sign-extended char), which would
+         * give a key or signature line spellings that minisign itself refuses. */
+        for (size_t i = 0; i < len; i++)
+                if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+                      (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/' || s[i] == '='))
+                        return -EBADMSG;
         if (sodium_base642bin(out, out_size, s, len, NULL, &n, &end,
                               sodium_base64_VARIANT_ORIGINAL) != 0 ||
             end != s + len || n != out_size)

@@ -54,6 +54,12 @@ TEST(base64_strict)
                   -EBADMSG); /* trailing bits */
         ASSERT_EQ(minisign_base64_decode_exact("AQI DBA==", 9, out, 4), -EBADMSG); /* blank */
         ASSERT_EQ(minisign_base64_decode_exact("AQIDB-==", 8, out, 4), -EBADMSG); /* url alphabet */
+        /* Bytes above 0x7f: libsodium 1.0.18 reads each as '/' (found by fuzz-minisign), so a
+         * key or signature line had 129 spellings per '/', which minisign itself refuses. */
+        ASSERT_OK(minisign_base64_decode_exact("AP//", 4, out, 3));
+        ASSERT_EQ(minisign_base64_decode_exact("AP\xff/", 4, out, 3), -EBADMSG);
+        ASSERT_EQ(minisign_base64_decode_exact("AP/\x80", 4, out, 3), -EBADMSG);
+        ASSERT_EQ(minisign_base64_decode_exact("AP\xaf\xaf", 4, out, 3), -EBADMSG);
         {
                 char *s = minisign_base64_encode((const uint8_t *)"\1\2\3\4", 4);
                 ASSERT_STREQ(s, "AQIDBA==");
