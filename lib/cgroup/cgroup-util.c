@@ -116,7 +116,8 @@ static bool cgroup_path_is_clean(const char *p, size_t len)
                         return false; /* "//" never appears in what the kernel prints */
                 i += c + 1;
         }
-        return true;
+        /* nor does a trailing '/', but for the root */
+        return len == 1 || p[len - 1] != '/';
 }
 
 int cgroup_parse_proc_cgroup(const char *text, char **ret_path)

@@ -49,8 +49,9 @@ int bus_address_escape(const char *s, char **ret);
 /* The cgroup v2 path ("0::PATH" line) of the text of /proc/PID/cgroup: an absolute path relative
  * to the root of the reader's cgroup namespace, "/" for the root. Errors: -ENOMEDIUM when there is
  * no "0::" line (cgroup v1 only); -EINVAL for a malformed file, more than one "0::" line (a name
- * with a newline can fake one), a relative path, or "." / ".." components (a cgroup outside our
- * cgroup namespace shows as "/../.."); -ENOMEM. */
+ * with a newline can fake one), a relative path, "." / ".." components (a cgroup outside our
+ * cgroup namespace shows as "/../.."), or "//" or a trailing '/' (which the kernel never
+ * prints); -ENOMEM. */
 int cgroup_parse_proc_cgroup(const char *text, char **ret_path);
 
 /* ---- controllers ---------------------------------------------------------------------------- */

@@ -212,6 +212,9 @@ TEST(proc_cgroup_refusals)
         ASSERT_EQ(parse("0::/../../user.slice\n", &p), -EINVAL);
         ASSERT_EQ(parse("0::/a/./b\n", &p), -EINVAL);
         ASSERT_EQ(parse("0::/a//b\n", &p), -EINVAL);
+        /* nor a trailing '/' (fuzz-cgroup-util: "0::/0/" was taken as it was) */
+        ASSERT_EQ(parse("0::/a/\n", &p), -EINVAL);
+        ASSERT_EQ(parse("0::/a/b/\n", &p), -EINVAL);
         ASSERT_EQ(parse("0::relative\n", &p), -EINVAL);
         ASSERT_EQ(parse("0::\n", &p), -EINVAL);
         /* a cgroup named "x\n0::/y" would forge a second line */
