@@ -97,11 +97,13 @@ int run_image_prepare(const char *ref, const struct policy *eff, struct run_imag
         r = image_ref_parse(ref, &path, &tag);
         if (r < 0)
                 return sb_error_set(e, r, "--image %s: expected LAYOUT[:TAG]", ref);
-        r = image_open(path, tag, &ri.img, e);
+        /* The manifest's bytes only: nothing in them is parsed or followed before the
+         * signature over them has been checked. */
+        r = image_open_unparsed(path, tag, &ri.img, e);
         if (r < 0)
                 return r;
 
-        /* Trust before anything of the image is unpacked or run. */
+        /* Trust before anything of the image is parsed, unpacked or run. */
         r = run_image_store(eff, false, &store, e);
         if (r < 0)
                 return r;
@@ -141,6 +143,9 @@ int run_image_prepare(const char *ref, const struct policy *eff, struct run_imag
         }
         if (ri.verdict.warning)
                 log_error("run: warning: %s", ri.verdict.warning);
+        r = image_load(ri.img, e);
+        if (r < 0)
+                return r;
 
         r = image_cache_default_path(&cache_path);
         if (r < 0)

@@ -153,43 +153,170 @@ static int add_path_mounts(struct sandbox_spec *spec, const struct policy_path_l
         return 0;
 }
 
-/* A bind shows a whole host tree; paths inside it that the policy hides or keeps read-only
- * must stay so at the place the bind shows them. For every bind whose source covers host_path,
- * add a mount of kind (MOUNT_INACCESSIBLE, or MOUNT_RO_BIND of host_path itself) at the
- * corresponding place inside, after it. writable_only: only writable binds need it. */
-static int cover_subpath(struct sandbox_spec *spec, const char *host_path, enum mount_kind kind,
-                         bool writable_only)
+/* path with repeated and trailing slashes dropped ("/" stays), malloc'ed; NULL on ENOMEM. The
+ * paths compared here are free of "." and ".." already. */
+static char *path_tidy(const char *path)
 {
-        size_t n = spec->n_mounts;
+        char *out = malloc(strlen(path) + 2), *o = out;
 
-        for (size_t i = 0; i < n; i++) {
-                const struct mount_request *m = &spec->mounts[i];
-                size_t len = m->source ? strlen(m->source) : 0;
-                _cleanup_free_ char *arg = NULL;
-                int r;
+        if (!out)
+                return NULL;
+        for (const char *p = path; *p; p++)
+                if (*p != '/' || o == out || o[-1] != '/')
+                        *o++ = *p;
+        if (o > out + 1 && o[-1] == '/')
+                o--;
+        if (o == out)
+                *o++ = '/';
+        *o = '\0';
+        return out;
+}
 
-                if (!m->source || (writable_only && m->kind != MOUNT_BIND) ||
-                    strncmp(host_path, m->source, len) != 0 ||
-                    (host_path[len] != '/' && host_path[len] != '\0'))
-                        continue;
-                if (kind == MOUNT_INACCESSIBLE)
-                        r = asprintf(&arg, "%s%s", m->dest, host_path + len);
-                else
-                        r = asprintf(&arg, "%s:%s%s", host_path, m->dest, host_path + len);
-                if (r < 0)
-                        return -ENOMEM;
-                r = sandbox_spec_add_mount(spec, kind, arg);
-                if (r < 0)
-                        return r;
-                spec->mounts[spec->n_mounts - 1].ignore_missing = true;
+/* Where a bind from source shows host path (both tidy) inside the sandbox: malloc'ed, or NULL
+ * (with *ret_oom false) when source does not cover path. */
+static char *bind_shows(const char *source, const char *dest, const char *path, bool *ret_oom)
+{
+        size_t len = streq(source, "/") ? 0 : strlen(source);
+        char *r = NULL;
+
+        *ret_oom = false;
+        if (strncmp(path, source, len) != 0 || (path[len] != '/' && path[len] != '\0'))
+                return NULL;
+        if (asprintf(&r, "%s%s", dest, streq(path, "/") ? "" : path + len) < 0) {
+                *ret_oom = true;
+                return NULL;
         }
+        return r;
+}
+
+/* A host path a bind of one of its parents must not show more of than the policy allows. */
+struct guard {
+        char *path; /* tidy; with symlinks resolved where it exists, as bind sources are */
+        enum policy_access access; /* POLICY_ACCESS_READ_ONLY or POLICY_ACCESS_NONE */
+};
+
+static int add_guard(struct guard **l, size_t *n, const char *path, enum policy_access access)
+{
+        _cleanup_free_ char *real = realpath(path, NULL), *tidy = NULL;
+        struct guard *nl;
+
+        if (access == POLICY_ACCESS_READ_WRITE)
+                return 0;
+        /* Bind sources are opened with symlinks refused, so they are real paths: compare with
+         * the real path of a guard reached through a symlink (/home -> /data/home), or a bind of
+         * /data/home would show it unguarded. A missing path keeps its own name. */
+        tidy = path_tidy(real ? real : path);
+        if (!tidy)
+                return -ENOMEM;
+        nl = reallocarray(*l, *n + 1, sizeof(**l));
+        if (!nl)
+                return -ENOMEM;
+        *l = nl;
+        nl[(*n)++] = (struct guard){TAKE_PTR(tidy), access};
+        return 0;
+}
+
+static void guards_free(struct guard *l, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(l[i].path);
+        free(l);
+}
+
+int run_policy_protect(const struct run_policy *rp, struct sandbox_spec *spec, struct sb_error *e)
+{
+        /* The places ProtectSystem=, ProtectHome= and PrivateTmp= speak of: how much of each the
+         * policy leaves is policy_path_access()'s to say. */
+        static const char *const implied[] = {"/usr",  "/boot",     "/efi", "/etc",    "/home",
+                                              "/root", "/run/user", "/tmp", "/var/tmp"};
+        const struct policy *eff = rp->effective;
+        const struct policy_path_list *lists[] = {&eff->read_only_paths, &eff->inaccessible_paths};
+        const size_t n_binds = spec->n_mounts;
+        struct guard *guards = NULL;
+        size_t n_guards = 0;
+        char registry[4200];
+        bool any_bind = false;
+        int r = 0;
+
+        /* What the policy hides is hidden where it is, too (the host's /usr is in every root). */
+        for (size_t i = 0; r >= 0 && i < eff->inaccessible_paths.n; i++)
+                r = sandbox_spec_add_mount(spec, MOUNT_INACCESSIBLE,
+                                           eff->inaccessible_paths.items[i].path);
+        if (r < 0)
+                return sb_error_set(e, r, "cannot apply InaccessiblePaths=: %m");
+        for (size_t i = 0; i < n_binds; i++)
+                any_bind = any_bind || spec->mounts[i].source;
+        if (!any_bind)
+                return 0; /* the common case: nothing more to look up */
+
+        for (size_t k = 0; r >= 0 && k < ELEMENTSOF(lists); k++)
+                for (size_t i = 0; r >= 0 && i < lists[k]->n; i++)
+                        r = add_guard(&guards, &n_guards, lists[k]->items[i].path,
+                                      policy_path_access(eff, lists[k]->items[i].path, NULL, NULL));
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(implied); i++)
+                r = add_guard(&guards, &n_guards, implied[i],
+                              policy_path_access(eff, implied[i], NULL, NULL));
+        /* Sandboxes never see the user's own profiles writable: one written there could loosen
+         * the next run (within the ceiling, but beyond what the user chose). Nor the instance
+         * registry: a record written from inside could make a later `sandbox enter` join with
+         * other settings than the sandbox's own. */
+        if (r >= 0 && rp->user_dir)
+                r = add_guard(&guards, &n_guards, rp->user_dir, POLICY_ACCESS_READ_ONLY);
+        if (r >= 0 && instance_registry_path(registry, sizeof(registry)) >= 0)
+                r = add_guard(&guards, &n_guards, registry, POLICY_ACCESS_READ_ONLY);
+
+        /* For every bind (the policy's, the options', the desktop's) whose source covers a
+         * guarded path, a mount at the place the bind shows it: read-only binds of the path over
+         * writable binds first, then the masks, which must lie on top of those. */
+        for (int pass = 0; r >= 0 && pass < 2; pass++) {
+                enum policy_access want = pass == 0 ? POLICY_ACCESS_READ_ONLY : POLICY_ACCESS_NONE;
+
+                for (size_t g = 0; r >= 0 && g < n_guards; g++) {
+                        if (guards[g].access != want)
+                                continue;
+                        for (size_t i = 0; r >= 0 && i < n_binds; i++) {
+                                const struct mount_request *m = &spec->mounts[i];
+                                _cleanup_free_ char *src = NULL, *shown = NULL, *arg = NULL;
+                                bool oom;
+
+                                if (!m->source ||
+                                    (want == POLICY_ACCESS_READ_ONLY && m->kind != MOUNT_BIND))
+                                        continue;
+                                src = path_tidy(m->source);
+                                if (!src) {
+                                        r = -ENOMEM;
+                                        break;
+                                }
+                                shown = bind_shows(src, m->dest, guards[g].path, &oom);
+                                if (!shown) {
+                                        r = oom ? -ENOMEM : 0;
+                                        continue;
+                                }
+                                if (want == POLICY_ACCESS_NONE)
+                                        r = sandbox_spec_add_mount(spec, MOUNT_INACCESSIBLE, shown);
+                                else if (strchr(guards[g].path, ':'))
+                                        r = -EINVAL; /* not expressible as SRC:DST: refuse */
+                                else if (asprintf(&arg, "%s:%s", guards[g].path, shown) < 0)
+                                        r = -ENOMEM;
+                                else
+                                        r = sandbox_spec_add_mount(spec, MOUNT_RO_BIND, arg);
+                                if (r >= 0)
+                                        spec->mounts[spec->n_mounts - 1].ignore_missing = true;
+                        }
+                }
+        }
+        guards_free(guards, n_guards);
+        if (r < 0)
+                return sb_error_set(e, r,
+                                    "cannot keep the policy's paths protected inside the "
+                                    "binds: %m");
         return 0;
 }
 
 int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, struct sb_error *e)
 {
         const struct policy *eff = rp->effective, *req = rp->request;
-        char where[512], registry[4200];
+        char where[512];
         int r;
 
         /* Network: the host's only when something below the ceiling asked for it. */
@@ -227,24 +354,8 @@ int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, str
                 r = add_path_mounts(spec, &req->read_only_paths, MOUNT_RO_BIND, true);
         if (r >= 0)
                 r = add_path_mounts(spec, &req->read_write_paths, MOUNT_BIND, true);
-        /* Then what must stay read-only or hidden inside those binds. Sandboxes never see the
-         * user's own profiles writable: one written there could loosen the next run (within
-         * the ceiling, but beyond what the user chose). */
-        for (size_t i = 0; r >= 0 && i < eff->read_only_paths.n; i++)
-                r = cover_subpath(spec, eff->read_only_paths.items[i].path, MOUNT_RO_BIND, true);
-        if (r >= 0 && rp->user_dir)
-                r = cover_subpath(spec, rp->user_dir, MOUNT_RO_BIND, true);
-        /* Nor the instance registry: a record written from inside could make a later `sandbox
-         * enter` join with other settings than the sandbox's own. */
-        if (r >= 0 && instance_registry_path(registry, sizeof(registry)) >= 0)
-                r = cover_subpath(spec, registry, MOUNT_RO_BIND, true);
-        for (size_t i = 0; r >= 0 && i < eff->inaccessible_paths.n; i++) {
-                const char *path = eff->inaccessible_paths.items[i].path;
-
-                r = sandbox_spec_add_mount(spec, MOUNT_INACCESSIBLE, path);
-                if (r >= 0)
-                        r = cover_subpath(spec, path, MOUNT_INACCESSIBLE, false);
-        }
+        /* What must stay read-only or hidden inside them is run_policy_protect()'s, once every
+         * bind is known. */
         if (r < 0)
                 return sb_error_set(e, r, "cannot apply the policy's paths: %m");
 

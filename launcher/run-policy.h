@@ -41,3 +41,14 @@ int run_policy_resolve(struct policy_member *who, char *const *admin_dirs, const
  * allows something (PrivateNetwork=no) does not turn it on. Fails when a protection the policy
  * asks for cannot be applied here. */
 int run_policy_apply(const struct run_policy *rp, struct sandbox_spec *spec, struct sb_error *e);
+
+/* The last step, after every bind is in spec (the policy's, the options', the desktop's): a bind
+ * never shows a host path more than the policy grants it. For every bind whose source covers a
+ * path the policy keeps read-only (ReadOnlyPaths=, ProtectSystem=, ProtectHome=read-only) or
+ * hides (InaccessiblePaths=, ProtectHome=yes|tmpfs, PrivateTmp=), a read-only bind of that path
+ * (writable binds only) or a mask is added where the bind shows it; the same for the caller's
+ * profile directory and the instance registry, which no sandbox may write. A bind of "/" covers
+ * everything. Paths are compared as real paths (bind sources are symlink-free). Holes a policy
+ * opens below such a path (ReadWritePaths= under ProtectHome=read-only) stay closed inside the
+ * bind: the safe side. */
+int run_policy_protect(const struct run_policy *rp, struct sandbox_spec *spec, struct sb_error *e);

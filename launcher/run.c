@@ -535,6 +535,8 @@ int verb_run(int argc, char **argv)
          * sockets it binds, and --env may not point them elsewhere. It may start the D-Bus
          * proxy, which lives until the sandbox is gone (run_desktop_done()). */
         r = run_desktop_apply(rp.effective, &spec, &desktop, &e);
+        if (r >= 0)
+                r = run_policy_protect(&rp, &spec, &e);
         if (r < 0)
                 return log_error("run: %s", e.msg), EXIT_LAUNCHER_ERROR;
         if (!args.image && build_argv(&spec, &rp, app, argv + optind) < 0)

@@ -328,7 +328,7 @@ static int resolve_manifest(const char *arg, char digest[static TRUST_DIGEST_MAX
         r = image_ref_parse(arg, &path, &tag);
         if (r < 0)
                 return sb_error_set(e, r, "'%s' is neither sha256:HEX nor LAYOUT[:TAG]", arg);
-        r = image_open(path, tag, &img, e);
+        r = image_open_unparsed(path, tag, &img, e);
         if (r < 0)
                 return r;
         snprintf(digest, TRUST_DIGEST_MAX, "%s", img->manifest_digest);

@@ -473,7 +473,8 @@ static int trust_verify_verb(int argc, char **argv)
                 log_error("trust verify: '%s' is not LAYOUT[:TAG]", argv[optind]);
                 return EXIT_LAUNCHER_ERROR;
         }
-        if (image_open(path, tag, &img, &e) < 0 || image_verify_layers(img, &e) < 0) {
+        /* The signature first: nothing of an unsigned manifest is parsed or followed. */
+        if (image_open_unparsed(path, tag, &img, &e) < 0) {
                 trust_state_done(&state);
                 log_error("trust verify: refused: %s", e.msg);
                 return EXIT_REFUSED;
@@ -493,6 +494,10 @@ static int trust_verify_verb(int argc, char **argv)
                 r = trust_verify(store, &req, &v, &e);
         }
         trust_state_done(&state);
+        if (r >= 0 && (image_load(img, &e) < 0 || image_verify_layers(img, &e) < 0)) {
+                trust_verdict_done(&v);
+                r = -EBADMSG;
+        }
         if (r < 0) {
                 log_error("trust verify: refused: %s", e.msg);
                 return EXIT_REFUSED;

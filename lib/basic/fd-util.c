@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -95,6 +96,35 @@ ssize_t read_small_file_at(int dir_fd, const char *path, char *buf, size_t max)
         }
         buf[len] = '\0';
         return (ssize_t)len;
+}
+
+static int compare_int(const void *a, const void *b)
+{
+        int x = *(const int *)a, y = *(const int *)b;
+
+        return x < y ? -1 : x > y;
+}
+
+int close_all_fds_except(const int *keep, size_t n_keep)
+{
+        int sorted[16];
+        size_t n = 0;
+        unsigned from = 3;
+
+        if (n_keep > ELEMENTSOF(sorted))
+                return -E2BIG;
+        for (size_t i = 0; i < n_keep; i++)
+                if (keep[i] >= 3)
+                        sorted[n++] = keep[i];
+        qsort(sorted, n, sizeof(int), compare_int);
+        /* Close the gaps between the kept descriptors, then everything above the last. */
+        for (size_t i = 0; i < n; i++) {
+                if ((unsigned)sorted[i] > from &&
+                    syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0) < 0)
+                        return -errno;
+                from = (unsigned)sorted[i] + 1;
+        }
+        return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
 }
 
 int fd_set_cloexec(int fd, int on)

@@ -19,6 +19,11 @@ int write_string_file_at(int dir_fd, const char *path, const char *s);
  * Returns the length or -errno; -EFBIG when the file is larger. */
 ssize_t read_small_file_at(int dir_fd, const char *path, char *buf, size_t max);
 
+/* Close every descriptor from 3 up except the n_keep ones in keep (any order; negative entries
+ * are ignored). For a process that never execs and must hold nothing it was handed (close-on-exec
+ * protects only across execve). 0 or -errno (close_range(2), Linux 5.9). */
+int close_all_fds_except(const int *keep, size_t n_keep);
+
 /* Set or clear FD_CLOEXEC. 0 or -errno. */
 int fd_set_cloexec(int fd, int on);
 

@@ -125,6 +125,14 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
+        /* We never exec, so close-on-exec protects nothing here: whatever the monitor had open
+         * (descriptors its caller leaked to it, the D-Bus proxy's pipe, the scope's cgroup
+         * directories) would stay open in the sandbox's PID 1 for its whole life, and the
+         * O_PATH ones lead out of the new root. Only the two pipes to the monitor stay. */
+        if (close_all_fds_except((const int[]){sync_fd, report_fd}, 2) < 0)
+                _exit(EXIT_LAUNCHER_ERROR);
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                spec->mounts[i].source_fd = -EBADF; /* the monitor's, closed just now */
         /* The network namespace is made on the side while the root is built (net.h says why);
          * nothing runs in the sandbox before we have entered it. */
         if (spec->net == NET_NONE) {
@@ -164,6 +172,9 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                         userns_explain_denied(r, e.msg, &e);
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
+        /* The bind sources are mounted: their fds are host paths outside the new root
+         * (/proc/1/fd/N/.. climbs the host's tree), never to be held while the app runs. */
+        sandbox_spec_close_sources(spec);
         if (spec->net == NET_NONE) {
                 r = netns_prepare_finish(net_helper, net_slot);
                 if (r < 0) {
@@ -205,6 +216,14 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                 sb_error_set(&e, r, "cannot drop capabilities: %m");
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
+        /* Not dumpable before the app exists: PID 1 runs as the app's uid, and once it has
+         * dropped its capabilities below (no longer more than the app's) a dumpable PID 1 is
+         * open to the app through /proc/1/ (fd/, mem, environ) and process_vm_readv. The app
+         * shares this memory, and the flag, only until its execve, which resets it. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                sb_error_set(&e, -errno, "cannot make PID 1 undumpable: %m");
+                child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
+        }
         sigfillset(&all);
         if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
                 _exit(EXIT_LAUNCHER_ERROR);
@@ -214,10 +233,8 @@ static _noreturn_ void run_init(struct sandbox_spec *spec, int sync_fd, int repo
                 child_fail(report_fd, EXIT_LAUNCHER_ERROR, &e);
         }
 
-        /* PID 1 keeps nothing: no capabilities, no way to gain any, and it is not
-         * ptrace-able by the app (same uid, but not dumpable). */
-        if (caps_bounding_drop(spec->keep_caps) < 0 || caps_reduce_sets(0) < 0 ||
-            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        /* PID 1 keeps nothing: no capabilities and no way to gain any. */
+        if (caps_bounding_drop(spec->keep_caps) < 0 || caps_reduce_sets(0) < 0) {
                 kill(app, SIGKILL);
                 _exit(EXIT_LAUNCHER_ERROR);
         }

@@ -61,6 +61,8 @@ _no_sanitize_ static int netns_helper(void *userdata)
         /* The descriptor table is shared: this replaces the caller's placeholder in one step. */
         if (dup3(fd, a->slot, O_CLOEXEC) < 0)
                 _exit(errno);
+        /* The table is shared: an fd left open here stays open in the caller. */
+        (void)close(fd);
         _exit(0);
 }
 

@@ -156,11 +156,29 @@ static int mask_path(int root_fd, const char *path, struct sb_error *e)
                                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                        MOUNT_ATTR_NOEXEC,
                                    e);
-        blank = open_in_root(root_fd, "/run/.sandbox-inaccessible", S_IFREG);
-        if (blank < 0)
-                return sb_error_set(e, blank, "cannot create a placeholder to hide %s: %m", path);
-        if (fchmodat(root_fd, "run/.sandbox-inaccessible", 0, 0) < 0)
-                return sb_error_set(e, -errno, "cannot hide %s: %m", path);
+        /* The placeholder is made and chmod-ed through fds resolved inside the root: an image's
+         * /run may be a symlink, and a path relative to root_fd would follow it from the host's
+         * root (we have not pivoted yet). */
+        {
+                _cleanup_close_ int run = open_in_root(root_fd, "/run", S_IFDIR);
+                struct stat bst;
+
+                if (run < 0)
+                        return sb_error_set(e, run, "cannot create /run to hide %s: %m", path);
+                blank =
+                    openat(run, ".sandbox-inaccessible",
+                           O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+                if (blank < 0)
+                        return sb_error_set(e, -errno, "cannot create a placeholder to hide %s: %m",
+                                            path);
+                if (fstat(blank, &bst) < 0 || !S_ISREG(bst.st_mode))
+                        return sb_error_set(e, -EEXIST,
+                                            "cannot hide %s: /run/.sandbox-inaccessible is not "
+                                            "a regular file",
+                                            path);
+                if (fchmod(blank, 0) < 0)
+                        return sb_error_set(e, -errno, "cannot hide %s: %m", path);
+        }
         return bind_mount_fd(blank, root_fd, path, RO_ATTRS | MOUNT_ATTR_NOEXEC, e);
 }
 

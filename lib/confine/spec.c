@@ -78,6 +78,12 @@ int sandbox_spec_add_mount(struct sandbox_spec *s, enum mount_kind kind, const c
         return 0;
 }
 
+void sandbox_spec_close_sources(struct sandbox_spec *s)
+{
+        for (size_t i = 0; i < s->n_mounts; i++)
+                s->mounts[i].source_fd = safe_close(s->mounts[i].source_fd);
+}
+
 int sandbox_spec_open_sources(struct sandbox_spec *s, struct sb_error *e)
 {
         for (size_t i = 0; i < s->n_mounts; i++) {

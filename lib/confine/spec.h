@@ -69,3 +69,6 @@ int sandbox_spec_add_mount(struct sandbox_spec *s, enum mount_kind kind, const c
 /* Open every bind source as an O_PATH fd, refusing symlinks anywhere in the path. */
 struct sb_error;
 int sandbox_spec_open_sources(struct sandbox_spec *s, struct sb_error *e);
+
+/* Close the fds sandbox_spec_open_sources() opened, once they are mounted. */
+void sandbox_spec_close_sources(struct sandbox_spec *s);

@@ -44,6 +44,7 @@ struct image {
         /* Entrypoint, Cmd, Env, WorkingDir, User for the launcher; config.diff_ids match
          * manifest.layers one to one (checked). */
         struct oci_config config;
+        bool loaded; /* manifest and config parsed (image_load()) */
 };
 
 /* Split "PATH[:TAG]": the tag is what follows the last ':' when no '/' follows it, so
@@ -60,6 +61,16 @@ int image_ref_parse(const char *ref, char **ret_path, char **ret_tag);
  * layout), -EBADMSG (malformed or failed verification: size or digest mismatch), -EOPNOTSUPP,
  * -E2BIG, -ELOOP (a symlink in the layout), -errno. */
 int image_open(const char *path, const char *tag, struct image **ret, struct sb_error *e);
+
+/* image_open() in two steps, for callers that check a signature: image_open_unparsed() resolves
+ * the tag and reads the manifest's exact bytes, checked against the digest the index names
+ * (manifest_digest, manifest_data, manifest_size are set), but parses nothing of the manifest
+ * and reads nothing it names: a manifest is untrusted until its signature is checked, and its
+ * parser and the config's are not exposed to one that has none. image_load() then parses the
+ * manifest and reads and verifies the config (once; later calls return 0). Same errors as
+ * image_open(). */
+int image_open_unparsed(const char *path, const char *tag, struct image **ret, struct sb_error *e);
+int image_load(struct image *img, struct sb_error *e);
 
 struct image *image_free(struct image *img);
 static inline void image_freep(struct image **img)

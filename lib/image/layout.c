@@ -278,12 +278,12 @@ static int select_platform(const struct oci_index *idx, const struct oci_descrip
         return 0;
 }
 
-int image_open(const char *path, const char *tag, struct image **ret, struct sb_error *e)
+int image_open_unparsed(const char *path, const char *tag, struct image **ret, struct sb_error *e)
 {
         _cleanup_image_free_ struct image *img = NULL;
         struct oci_index top = {}, nested = {};
         const struct oci_descriptor *d = NULL;
-        _cleanup_free_ char *nested_data = NULL, *config_data = NULL;
+        _cleanup_free_ char *nested_data = NULL;
         struct sb_error e2 = {};
         size_t size;
         char sd[20];
@@ -324,44 +324,68 @@ int image_open(const char *path, const char *tag, struct image **ret, struct sb_
                 goto out;
         }
 
+        /* The bytes and their digest only: the manifest is not parsed (nor the config it names
+         * read) before image_load(), which a caller that checks signatures runs only after the
+         * signature over these bytes has been checked. */
         r = blob_read(img->layout_fd, d, "manifest", &img->manifest_data, &img->manifest_size, e);
         if (r < 0)
                 goto out;
         memcpy(img->manifest_digest, d->digest, DIGEST_STRING_MAX);
-        r = oci_manifest_parse(img->manifest_data, img->manifest_size, &img->manifest, &e2);
-        if (r < 0) {
-                r = sb_error_set(e, r, "%s: %s", short_digest(img->manifest_digest, sd), e2.msg);
-                goto out;
-        }
-
-        r = blob_read(img->layout_fd, &img->manifest.config, "config", &config_data, &size, e);
-        if (r < 0)
-                goto out;
-        r = oci_config_parse(config_data, size, &img->config, &e2);
-        if (r < 0) {
-                r = sb_error_set(e, r, "%s: %s", short_digest(img->manifest.config.digest, sd),
-                                 e2.msg);
-                goto out;
-        }
-        if (!streq(img->config.os, "linux") ||
-            !streq(img->config.architecture, oci_host_architecture())) {
-                r = sb_error_set(e, -EOPNOTSUPP,
-                                 "the image is for %.32s/%.32s, this machine is linux/%s",
-                                 img->config.os, img->config.architecture, oci_host_architecture());
-                goto out;
-        }
-        if (img->config.n_diff_ids != img->manifest.n_layers) {
-                r = sb_error_set(e, -EBADMSG,
-                                 "the manifest has %zu layers but the config lists %zu diff_ids",
-                                 img->manifest.n_layers, img->config.n_diff_ids);
-                goto out;
-        }
         *ret = TAKE_PTR(img);
         r = 0;
 out:
         oci_index_done(&top);
         oci_index_done(&nested);
         return r;
+}
+
+int image_load(struct image *img, struct sb_error *e)
+{
+        _cleanup_free_ char *config_data = NULL;
+        struct sb_error e2 = {};
+        size_t size;
+        char sd[20];
+        int r;
+
+        if (img->loaded)
+                return 0;
+        r = oci_manifest_parse(img->manifest_data, img->manifest_size, &img->manifest, &e2);
+        if (r < 0)
+                return sb_error_set(e, r, "%s: %s", short_digest(img->manifest_digest, sd), e2.msg);
+
+        r = blob_read(img->layout_fd, &img->manifest.config, "config", &config_data, &size, e);
+        if (r < 0)
+                return r;
+        r = oci_config_parse(config_data, size, &img->config, &e2);
+        if (r < 0)
+                return sb_error_set(e, r, "%s: %s", short_digest(img->manifest.config.digest, sd),
+                                    e2.msg);
+        if (!streq(img->config.os, "linux") ||
+            !streq(img->config.architecture, oci_host_architecture()))
+                return sb_error_set(
+                    e, -EOPNOTSUPP, "the image is for %.32s/%.32s, this machine is linux/%s",
+                    img->config.os, img->config.architecture, oci_host_architecture());
+        if (img->config.n_diff_ids != img->manifest.n_layers)
+                return sb_error_set(e, -EBADMSG,
+                                    "the manifest has %zu layers but the config lists %zu diff_ids",
+                                    img->manifest.n_layers, img->config.n_diff_ids);
+        img->loaded = true;
+        return 0;
+}
+
+int image_open(const char *path, const char *tag, struct image **ret, struct sb_error *e)
+{
+        _cleanup_image_free_ struct image *img = NULL;
+        int r;
+
+        r = image_open_unparsed(path, tag, &img, e);
+        if (r < 0)
+                return r;
+        r = image_load(img, e);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(img);
+        return 0;
 }
 
 struct image *image_free(struct image *img)

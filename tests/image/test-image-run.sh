@@ -86,4 +86,38 @@ if os.path.isdir(sig):
 PY
 expect_fail "a tampered image does not run" "signature|manifest|digest" run --image "$W/tampered:base" -- echo ran
 
+# An image's /run may be an absolute symlink. Hiding a file (InaccessiblePaths=) puts a
+# placeholder under /run, before pivot_root: it must be made and chmod-ed inside the image, never
+# through a path the host's root resolves. The target is a directory of the user's on the host
+# (and in the image) that no sandbox mount covers: not /tmp, /var/tmp, /dev or the home.
+TARGET=/var/lib/sbx-runlink-test
+mkdir -p "$TARGET" && chown "$TEST_USER": "$TARGET"
+u sh -c "echo host > '$TARGET/.sandbox-inaccessible'; chmod 0644 '$TARGET/.sandbox-inaccessible'"
+u python3 - "$W/runlink.tar" "$TARGET" <<'PY'
+import io, sys, tarfile
+out, target = sys.argv[1], sys.argv[2]
+with tarfile.open(out, "w") as t:
+    def add(name, kind, data=b"", link=""):
+        i = tarfile.TarInfo(name)
+        i.type, i.linkname, i.size = kind, link, len(data)
+        i.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+        t.addfile(i, io.BytesIO(data) if data else None)
+    add("etc", tarfile.DIRTYPE)
+    add("etc/greeting", tarfile.REGTYPE, b"hello\n")
+    path = ""
+    for part in target.strip("/").split("/"):
+        path = f"{path}/{part}" if path else part
+        add(path, tarfile.DIRTYPE)
+    add("run", tarfile.SYMTYPE, link=target)
+PY
+u "$STAGE/mklayout.py" "$W/img-runlink" t "$W/runlink.tar" >/dev/null
+u "$SBX" trust sign --key "$K/k.key" --name org.example.runlink --env prod --version 1 "$W/img-runlink:t" >/dev/null
+out=$(run --image "$W/img-runlink:t" -p InaccessiblePaths=/etc/greeting -- true 2>&1)
+check "hiding a file in an image whose /run is a symlink leaves the host alone" "644" \
+	"$(stat -c %a "$TARGET/.sandbox-inaccessible")"
+check_match "and gets as far as the command" "command not found" "$out"
+check "a file hidden in an image is hidden" "hidden" \
+	"$(run --image "$IMG:base" -p InaccessiblePaths=/etc/greeting -- -c 'cat /etc/greeting 2>/dev/null || echo hidden' 2>&1)"
+rm -rf "$TARGET"
+
 tap_done

@@ -217,6 +217,30 @@ else
 	diag "not root: the system trust store tests (rollback state) are left out"
 fi
 
+# --- an unsigned manifest is not parsed --------------------------------------------------------------
+# Signatures cover the manifest's bytes: before one is checked, nothing in them is parsed or
+# followed. A manifest that is not even JSON must be refused for its missing signature.
+G=$W/img-garbage
+u python3 - "$G" <<'PY'
+import hashlib, json, os, sys
+layout = sys.argv[1]
+data = b"not JSON: an unsigned manifest must not reach a parser\n"
+hexd = hashlib.sha256(data).hexdigest()
+os.makedirs(os.path.join(layout, "blobs", "sha256"), exist_ok=True)
+with open(os.path.join(layout, "blobs", "sha256", hexd), "wb") as f:
+    f.write(data)
+with open(os.path.join(layout, "oci-layout"), "w") as f:
+    f.write('{"imageLayoutVersion": "1.0.0"}')
+with open(os.path.join(layout, "index.json"), "w") as f:
+    json.dump({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + hexd, "size": len(data),
+        "annotations": {"org.opencontainers.image.ref.name": "t"}}]}, f)
+PY
+expect_fail "run --image: a manifest without a signature is refused for that, unparsed" \
+	"unsigned: no signature" u "$SBX" run --image "$G:t" -- true
+expect_fail "trust verify: the same" "refused: unsigned: no signature" verify "$G:t"
+
 # --- keys made by sandbox work with minisign --------------------------------------------------------
 u "$SBX" trust key generate ops --passphrase-file "$K/pass" >"$W/gen.out" 2>&1
 check_match "trust key generate writes NAME.key and NAME.pub under ~/.config/sandbox/keys" \

@@ -149,6 +149,11 @@ out=$(run --bind "$TEST_HOME" -- sh -c "touch '$udir/x' 2>&1 && echo writable ||
 check "~/.config/sandbox stays read-only under --bind HOME" "read-only" "$(tail -n1 <<<"$out")"
 check "while the rest of the home is writable" "ok" "$(run --bind "$TEST_HOME" -- sh -c "touch '$TEST_HOME/y' && echo ok")"
 rm -f "$TEST_HOME/y"
+check "nor under a [Desktop] Home=.config:rw" "read-only" \
+	"$(run -p Home=.config:rw -- sh -c "touch '$udir/x' 2>/dev/null && echo writable || echo read-only")"
+check "nor under a writable bind of /" "read-only" \
+	"$(run --bind /:/host -- sh -c "touch '/host$udir/x' 2>/dev/null && echo writable || echo read-only")"
+rm -f "$udir/x"
 
 # sandbox session: the login shell in a container, under the same ceiling.
 as_user sh -c 'echo home-file > "$HOME/.session-marker"'
@@ -177,6 +182,27 @@ check "while the rest of the bind is visible" "s" "$(run --ro-bind "$STAGE/user:
 out=$(run --ro-bind "$STAGE/user/secret:/data" -- true 2>&1); rc=$?
 check "a bind of the inaccessible path itself is refused (125)" 125 "$rc"
 rm -f "$POLDIR/51-sbx-test.policy"
+# The same for a bind of / (outside /tmp: in the sandbox's mount namespace the new root is built
+# on a tmpfs over /tmp, so a bind of / shows that, not the host's /tmp).
+as_user sh -c 'mkdir -p "$HOME/.sbx-secret" && echo s > "$HOME/.sbx-secret/key"'
+printf '[Match]\nGroup=sbx-students\n\n[Sandbox]\nInaccessiblePaths=%s/.sbx-secret\n' "$TEST_HOME" >"$POLDIR/51-sbx-test.policy"
+chmod 0644 "$POLDIR/51-sbx-test.policy"
+out=$(run --ro-bind /:/host -- cat "/host$TEST_HOME/.sbx-secret/key" 2>&1); rc=$?
+check "InaccessiblePaths= is hidden inside a bind of / too" "yes" "$([[ $rc -ne 0 ]] && echo yes || echo no)"
+check "while its neighbours show" "ok" "$(run --ro-bind /:/host -- sh -c "test -d '/host$TEST_HOME' && echo ok")"
+rm -rf "$POLDIR/51-sbx-test.policy" "$TEST_HOME/.sbx-secret"
+
+# The implied rules hold inside a bind of a parent as the explicit ones do.
+as_user sh -c 'echo h > "$HOME/.ph-marker"'
+printf '[Match]\nGroup=sbx-students\n\n[Sandbox]\nProtectHome=read-only\n' >"$POLDIR/51-sbx-test.policy"
+chmod 0644 "$POLDIR/51-sbx-test.policy"
+check "ProtectHome=read-only: a writable bind of / shows the homes read-only" "read-only" \
+	"$(run --bind /:/host -- sh -c "touch '/host$TEST_HOME/.ph-marker' 2>/dev/null && echo writable || echo read-only")"
+printf '[Match]\nGroup=sbx-students\n\n[Sandbox]\nProtectHome=yes\n' >"$POLDIR/51-sbx-test.policy"
+check "ProtectHome=yes: a bind of / does not show the homes" "hidden" \
+	"$(run --ro-bind /:/host -- sh -c "cat '/host$TEST_HOME/.ph-marker' 2>/dev/null || echo hidden")"
+check "while the rest of / is there" "ok" "$(run --ro-bind /:/host -- sh -c 'test -x /host/bin/sh && echo ok')"
+rm -f "$POLDIR/51-sbx-test.policy" "$TEST_HOME/.ph-marker"
 
 # --- SystemCallFilter=: a second filter, built with libseccomp loaded on demand ---------------
 printf '[Match]\nGroup=sbx-students\n\n[Sandbox]\nSystemCallFilter=~mkdir mkdirat\n' >"$POLDIR/51-sbx-test.policy"

@@ -163,6 +163,23 @@ check "ptrace of another process is refused" "EPERM" "$(probe ptrace 1)"
 check "clone3 answers ENOSYS (libc falls back to clone)" "ENOSYS" "$(probe clone3)"
 check "the i386 ABI still works for allowed calls" "ok" "$(probe i386-getpid)"
 
+# PID 1 never execs, so close-on-exec protects nothing there: while the app runs it must hold no
+# descriptor of the host's (one its caller leaked, a bind source: /proc/1/fd/N/.. climbs the
+# host's tree). Only root can look: PID 1 is not dumpable.
+if [[ $EUID -eq 0 ]]; then
+	tag=$((RANDOM + 200000))
+	(exec 7</etc/hostname; as_user_exec "$SBX" run --ro-bind "$STAGE/user:/data" -- sleep "$tag.5") &
+	launcher=$!
+	init=
+	for _ in $(seq 100); do
+		init=$(pgrep -P "$launcher" -x sandbox) && pgrep -f "^sleep $tag.5" >/dev/null && break
+		sleep 0.05
+	done
+	fds=$(for f in /proc/"$init"/fd/*; do n=${f##*/}; ((n > 2)) && readlink "$f" | sed 's/:\[.*//'; done | sort | tr '\n' ' ')
+	check "PID 1 holds nothing but its signalfd and its pipe to the monitor" "anon_inode pipe " "$fds"
+	kill -TERM "$launcher"; wait "$launcher" 2>/dev/null
+fi
+
 # --- capabilities on request ------------------------------------------------------------
 check "without --cap-add, binding port 80 fails" "EACCES" "$(probe bind 80)"
 check "--cap-add CAP_NET_BIND_SERVICE allows port 80" "ok" \

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "fs-util.h"
 #include "proc-util.h"
 #include "strv.h"
@@ -183,6 +185,38 @@ TEST(proc_stat_start_time_text)
                       "1 (x) S 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 12x 9", &v),
                   -EIO);
         ASSERT_EQ(v, 1); /* untouched on failure */
+}
+
+/* In a child, whose descriptor table is its own: which of fds 10 12 13 20 30 survive keeping
+ * 12, 20 (twice) and a negative entry? A bit per fd in the exit status. */
+static int fds_left_after_close(void)
+{
+        static const int fds[] = {10, 12, 13, 20, 30};
+        int status, left = 0;
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+                for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+                        if (null < 0 || dup2(null, fds[i]) < 0)
+                                _exit(255);
+                if (close_all_fds_except((const int[]){20, 12, -1, 20}, 4) < 0)
+                        _exit(254);
+                for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+                        if (fcntl(fds[i], F_GETFD) >= 0)
+                                left |= 1 << i;
+                _exit(left | (fcntl(null, F_GETFD) >= 0 ? 64 : 0));
+        }
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+                return -1;
+        return WEXITSTATUS(status);
+}
+
+TEST(close_all_fds_except_keeps_only_those)
+{
+        /* 12 and 20 stay (bits 1 and 3); 10, 13, 30 and the original /dev/null fd go. */
+        ASSERT_EQ(fds_left_after_close(), (1 << 1) | (1 << 3));
 }
 
 TEST_MAIN
