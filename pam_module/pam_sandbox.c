@@ -127,7 +127,7 @@ static const struct decision *get_decision(struct context *c)
         if (pam_get_data(c->h, DATA_DECISION, &data) == PAM_SUCCESS && data && !c->args.invalid) {
                 const struct decision *prev = data;
 
-                if (prev->user && user && streq(prev->user, user) &&
+                if (prev->pam_user && user && streq(prev->pam_user, user) &&
                     same_dir(prev->config_dir, c->args.config_dir)) {
                         debug(c, "phase=%s: using the decision of phase=prepare (%s)",
                               phase_to_string(c->args.phase), decision_kind_to_string(prev->kind));

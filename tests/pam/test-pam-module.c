@@ -13,6 +13,8 @@
  *
  * Every login runs in a child process (the "login program"), so what the module does to its caller
  * never reaches this process. Output: TAP. */
+#include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -45,6 +47,29 @@ static const char *const ns_names[4] = {"mnt", "net", "ipc", "uts"};
 static char marker[128];
 static int log_sock = -1;
 static char logbuf[65536];
+
+/* ---- a directory service that does not care how a name is spelled -------------------------- */
+
+/* SSSD with case_sensitive=false, and LDAP with its usual case-insensitive uid attribute, find
+ * "ALICE" and answer with the account "alice": getpwnam("ALICE")->pw_name is "alice". sshd puts
+ * the name the client typed in PAM_USER. This test binary is linked with --export-dynamic, so its
+ * getpwnam_r() is the one the module calls: a lookup of alias_name answers for alias_target. */
+static const char *alias_name, *alias_target;
+
+int getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size, struct passwd **ret);
+int getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size, struct passwd **ret)
+{
+        static int (*real)(const char *, struct passwd *, char *, size_t, struct passwd **);
+
+        if (!real)
+                real = (int (*)(const char *, struct passwd *, char *, size_t,
+                                struct passwd **))dlsym(RTLD_NEXT, "getpwnam_r");
+        if (!real)
+                return ENOSYS;
+        if (alias_name && alias_target && strcmp(name, alias_name) == 0)
+                name = alias_target;
+        return real(name, pw, buf, size, ret);
+}
 
 /* ---- TAP ------------------------------------------------------------------------------------- */
 
@@ -926,6 +951,36 @@ static void test_working_directory(void)
                   "the read-only /etc");
 }
 
+/* A policy names an account; NSS decides which account a login name is. */
+static void test_name_spelling(void)
+{
+        char alias[64];
+        struct result r;
+
+        snprintf(alias, sizeof(alias), "%s", other);
+        for (char *c = alias; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+        alias_name = alias;
+        alias_target = other;
+        login("real-byuser", alias, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc,
+                 "[Match] User=, the name spelled otherwise: pam_open_session");
+        ok(r.f.valid && strcmp(r.f.ns[0], host_ns[0]) != 0 && r.f.tmp_type == TMPFS_MAGIC,
+           "[Match] User=, the name spelled otherwise: the session is confined");
+        check_log(logs, "will be confined", "[Match] User=, the name spelled otherwise: logged");
+
+        snprintf(alias, sizeof(alias), "%s", member);
+        for (char *c = alias; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+        alias_target = member;
+        login("real-good", alias, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc,
+                 "[Match] Group=, the name spelled otherwise: pam_open_session");
+        ok(r.f.valid && strcmp(r.f.ns[0], host_ns[0]) != 0 && r.f.nnp == 1,
+           "[Match] Group=, the name spelled otherwise: the session is confined");
+        alias_name = alias_target = NULL;
+}
+
 /* With journald there (a socket at its path, in our private namespace), the decision goes to the
  * journal with structured fields, and not also to syslog (journald would store it twice). */
 static void test_journal(void)
@@ -1149,6 +1204,7 @@ int main(int argc, char **argv)
         test_protect_home();
         test_strict_read_only();
         test_working_directory();
+        test_name_spelling();
         test_caller();
         test_journal();
 
