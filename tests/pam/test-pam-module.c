@@ -670,6 +670,11 @@ static void setup(void)
         policy("strictro", "50-strict.policy", text);
         services("strictro", "");
 
+        snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nRestrictNamespaces=~user\n",
+                 group);
+        policy("nsonly", "50-ns.policy", text);
+        services("nsonly", "");
+
         /* What libpam uses for a service without a file; we never do, but it looks for it. */
         snprintf(path, sizeof(path), "%s/pam.d/other", work);
         write_file(path, "session required pam_deny.so\n");
@@ -981,6 +986,18 @@ static void test_name_spelling(void)
         alias_name = alias_target = NULL;
 }
 
+/* RestrictNamespaces= alone fails safe and leaves no_new_privs alone: users keep sudo. */
+static void test_restrict_namespaces_alone(void)
+{
+        struct result r;
+
+        login("real-nsonly", member, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "RestrictNamespaces= alone: pam_open_session");
+        CHECK_INT(EPERM, r.f.userns_errno, "RestrictNamespaces=~user: user namespaces are denied");
+        CHECK_INT(2, r.f.seccomp, "RestrictNamespaces=~user: a seccomp filter");
+        CHECK_INT(0, r.f.nnp, "RestrictNamespaces= alone: no_new_privs is not set");
+}
+
 /* With journald there (a socket at its path, in our private namespace), the decision goes to the
  * journal with structured fields, and not also to syslog (journald would store it twice). */
 static void test_journal(void)
@@ -1205,6 +1222,7 @@ int main(int argc, char **argv)
         test_strict_read_only();
         test_working_directory();
         test_name_spelling();
+        test_restrict_namespaces_alone();
         test_caller();
         test_journal();
 
