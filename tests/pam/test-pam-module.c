@@ -675,6 +675,14 @@ static void setup(void)
         policy("nsonly", "50-ns.policy", text);
         services("nsonly", "");
 
+        /* A policy.d whose parent anyone may write: anyone may swap it for their own. */
+        snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nPrivateTmp=yes\n", group);
+        policy("parentw", "50-members.policy", text);
+        services("parentw", "");
+        snprintf(path, sizeof(path), "%s/conf/parentw", work);
+        if (chmod(path, 0777) < 0)
+                bail("chmod %s", path);
+
         /* What libpam uses for a service without a file; we never do, but it looks for it. */
         snprintf(path, sizeof(path), "%s/pam.d/other", work);
         write_file(path, "session required pam_deny.so\n");
@@ -824,6 +832,21 @@ static void test_broken_policy(void)
         login("real-broken", "root", NULL, &r);
         check_rc(PAM_SUCCESS, r.open_rc, "broken policy, root: pam_open_session");
         check_untouched(&r, "root with a broken policy");
+}
+
+static void test_writable_parent(void)
+{
+        struct result r;
+
+        login("real-parentw", member, NULL, &r);
+        check_rc(PAM_SESSION_ERR, r.open_rc, "policy.d in a directory anyone may write: refused");
+        check_log(logs, "parentw above it is writable by others",
+                  "policy.d in a directory anyone may write: the log says why");
+        login("real-parentw", other, NULL, &r);
+        check_rc(PAM_SESSION_ERR, r.open_rc,
+                 "policy.d in a directory anyone may write: non-members refused too");
+        login("real-parentw", "root", NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "policy.d in a directory anyone may write: root logs in");
 }
 
 static void test_bad_arguments(void)
@@ -1214,6 +1237,7 @@ int main(int argc, char **argv)
         test_member();
         test_exempt_service();
         test_broken_policy();
+        test_writable_parent();
         test_bad_arguments();
         test_limits();
         test_fail_closed_mounts();
