@@ -118,8 +118,9 @@ int decision_make(const char *user, const char *service, const struct sandbox_ar
                 decide(d, DECISION_REFUSE, "no user name (PAM_USER is not set)");
                 return 0;
         }
+        d->pam_user = strdup(user);
         d->user = strdup(user);
-        if (!d->user)
+        if (!d->pam_user || !d->user)
                 return -ENOMEM;
 
         r = lookup_user(user, &pwbuf, &buf, &pw);
@@ -146,6 +147,21 @@ int decision_make(const char *user, const char *service, const struct sandbox_ar
                 decide(d, DECISION_EXEMPT, "uid 0 is never confined");
                 return 0;
         }
+        /* From here on the account's own name, as NSS spells it: a directory that matches names
+         * without regard to case (SSSD's case_sensitive=false, LDAP's uid attribute) finds "ALICE"
+         * for a login typed so, and sshd puts what the client typed in PAM_USER. User= and the
+         * group lists of /etc/group name the account. */
+        if (!pw->pw_name || !pw->pw_name[0]) {
+                decide(d, DECISION_REFUSE, "NSS returned an account without a name for user %s",
+                       user);
+                return 0;
+        }
+        if (!streq(pw->pw_name, user)) {
+                free(d->user);
+                d->user = strdup(pw->pw_name);
+                if (!d->user)
+                        return -ENOMEM;
+        }
         if (a->invalid) {
                 decide(d, DECISION_REFUSE, "%s",
                        args_error && args_error->msg[0] ? args_error->msg
@@ -157,12 +173,13 @@ int decision_make(const char *user, const char *service, const struct sandbox_ar
                 return 0;
         }
 
-        r = policy_user_groups(user, pw->pw_gid, &groups);
+        r = policy_user_groups(d->user, pw->pw_gid, &groups);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
                 errno = -r;
-                decide(d, DECISION_REFUSE, "cannot look up the groups of %s through NSS: %m", user);
+                decide(d, DECISION_REFUSE, "cannot look up the groups of %s through NSS: %m",
+                       d->user);
                 return 0;
         }
         r = policy_system_detect(&d->sys);
@@ -171,7 +188,7 @@ int decision_make(const char *user, const char *service, const struct sandbox_ar
                 decide(d, DECISION_REFUSE, "cannot read this machine's memory and task limits: %m");
                 return 0;
         }
-        r = load_ceiling(a->config_dir ? config_dirs : default_dirs, user, groups, &d->sys,
+        r = load_ceiling(a->config_dir ? config_dirs : default_dirs, d->user, groups, &d->sys,
                          &d->policy, &d->policy_files, &targeted, &e);
         if (r == -ENOMEM)
                 return r;
@@ -182,10 +199,10 @@ int decision_make(const char *user, const char *service, const struct sandbox_ar
         }
         if (!targeted) {
                 d->policy = policy_free(d->policy);
-                decide(d, DECISION_UNTOUCHED, "no policy names %s or one of their groups", user);
+                decide(d, DECISION_UNTOUCHED, "no policy names %s or one of their groups", d->user);
                 return 0;
         }
-        decide(d, DECISION_CONFINE, "confined by the policies that match %s", user);
+        decide(d, DECISION_CONFINE, "confined by the policies that match %s", d->user);
         return 0;
 }
 
@@ -194,6 +211,7 @@ struct decision *decision_free(struct decision *d)
         if (!d)
                 return NULL;
         free(d->user);
+        free(d->pam_user);
         free(d->home);
         free(d->config_dir);
         strv_free(d->policy_files);

@@ -35,7 +35,8 @@ enum decision_kind {
 
 struct decision {
         enum decision_kind kind;
-        char *user;
+        char *user;     /* the account's name as NSS spells it (PAM_USER until it is looked up) */
+        char *pam_user; /* PAM_USER, as the login program set it */
         uid_t uid;
         gid_t gid;
         char *home;

@@ -127,7 +127,7 @@ static const struct decision *get_decision(struct context *c)
         if (pam_get_data(c->h, DATA_DECISION, &data) == PAM_SUCCESS && data && !c->args.invalid) {
                 const struct decision *prev = data;
 
-                if (prev->user && user && streq(prev->user, user) &&
+                if (prev->pam_user && user && streq(prev->pam_user, user) &&
                     same_dir(prev->config_dir, c->args.config_dir)) {
                         debug(c, "phase=%s: using the decision of phase=prepare (%s)",
                               phase_to_string(c->args.phase), decision_kind_to_string(prev->kind));
@@ -332,8 +332,6 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
          * them, and goes away again if they fail. */
         if (session_of_self(&session) < 0)
                 session = NULL;
-        if (record_name(session, getpid(), &name) < 0)
-                return sb_error_set(e, -ENOMEM, "out of memory");
         {
                 const struct record_info info = {
                     .user = d->user,
@@ -346,7 +344,7 @@ static int confine(struct context *c, const struct decision *d, char ***applied,
                     .applied = *applied,
                     .policy = p,
                 };
-                r = record_write(dir_fd, name, &info, e);
+                r = record_write_session(dir_fd, session, &info, &name, e);
                 if (r < 0)
                         return r;
         }

@@ -145,10 +145,18 @@ enum rule_kind {
         RULE_READ_WRITE,
 };
 
+/* Where a rule comes from, strongest first. */
+enum rule_origin {
+        RULE_EXPLICIT, /* ReadOnlyPaths=, ReadWritePaths=: the admin named the path */
+        RULE_IMPLIED,  /* ProtectSystem=, ProtectHome=, and the login records */
+        RULE_HOLE,     /* what ProtectSystem=strict leaves writable for a login to work */
+};
+
 struct rule {
         const char *path;
         const char *key;
         enum rule_kind kind;
+        enum rule_origin origin;
         bool optional;
         bool drop; /* redundant or overruled: nothing to do */
         unsigned depth;
@@ -195,18 +203,21 @@ static bool path_startswith(const char *path, const char *prefix)
 }
 
 static int rules_add(struct rules *l, const char *path, const char *key, enum rule_kind kind,
-                     bool optional)
+                     enum rule_origin origin, bool optional)
 {
         struct rule *m;
 
         /* The same path twice: read-only wins over read-write (the more restrictive of two equally
-         * specific rules); a non-optional entry keeps its "must exist". */
+         * specific rules); a non-optional entry keeps its "must exist", the stronger origin
+         * stays. */
         for (size_t i = 0; i < l->n; i++)
                 if (streq(l->items[i].path, path)) {
                         if (kind == RULE_READ_ONLY && l->items[i].kind == RULE_READ_WRITE) {
                                 l->items[i].kind = kind;
                                 l->items[i].key = key;
                         }
+                        if (origin < l->items[i].origin)
+                                l->items[i].origin = origin;
                         l->items[i].optional = l->items[i].optional && optional;
                         return 0;
                 }
@@ -218,6 +229,7 @@ static int rules_add(struct rules *l, const char *path, const char *key, enum ru
             .path = path,
             .key = key,
             .kind = kind,
+            .origin = origin,
             .optional = optional,
             .depth = path_depth(path),
             .order = l->n,
@@ -236,16 +248,38 @@ static int cmp_rule(const void *a, const void *b)
         return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Is a ReadOnlyPaths= entry at or above rule x? */
+static bool under_explicit_read_only(const struct rules *l, const struct rule *x)
+{
+        for (size_t j = 0; j < l->n; j++)
+                if (l->items[j].kind == RULE_READ_ONLY && l->items[j].origin == RULE_EXPLICIT &&
+                    path_startswith(x->path, l->items[j].path))
+                        return true;
+        return false;
+}
+
 /* A rule is needed only where it changes something: a read-write rule under a read-only one, a
  * read-only rule not already covered by a read-only one. What covers a rule is the most specific
- * other rule at or above its path. */
+ * other rule at or above its path.
+ *
+ * ProtectSystem=strict's holes come first: they are there for the login to work, not because the
+ * admin asked for them, so an admin's ReadOnlyPaths= at or above one wins over it however deep the
+ * hole is. Otherwise ReadOnlyPaths=/home together with ProtectSystem=strict, the stricter
+ * setting, would leave the user's home writable where the read-only path alone does not. */
 static void rules_mark_redundant(struct rules *l)
 {
+        for (size_t i = 0; i < l->n; i++)
+                l->items[i].drop = l->items[i].origin == RULE_HOLE &&
+                                   l->items[i].kind == RULE_READ_WRITE &&
+                                   under_explicit_read_only(l, &l->items[i]);
         for (size_t i = 0; i < l->n; i++) {
                 const struct rule *cover = NULL;
 
+                if (l->items[i].drop)
+                        continue;
                 for (size_t j = 0; j < l->n; j++) {
-                        if (j == i || !path_startswith(l->items[i].path, l->items[j].path))
+                        if (j == i || l->items[j].drop ||
+                            !path_startswith(l->items[i].path, l->items[j].path))
                                 continue;
                         if (!cover || l->items[j].depth > cover->depth)
                                 cover = &l->items[j];
@@ -262,9 +296,9 @@ static int rules_collect(const struct policy *p, const struct mounts_user *u, st
         const bool strict = p->protect_system == PROTECT_SYSTEM_STRICT;
         int r = 0;
 
-#define ADD(path, key, kind, optional)                                                             \
+#define ADD(path, key, kind, origin, optional)                                                     \
         do {                                                                                       \
-                r = rules_add(l, (path), (key), (kind), (optional));                               \
+                r = rules_add(l, (path), (key), (kind), (origin), (optional));                     \
                 if (r < 0)                                                                         \
                         return r;                                                                  \
         } while (0)
@@ -274,36 +308,40 @@ static int rules_collect(const struct policy *p, const struct mounts_user *u, st
                                   : p->protect_system == PROTECT_SYSTEM_FULL ? "ProtectSystem=full"
                                                                              : "ProtectSystem=yes";
                 if (strict)
-                        ADD("/", key, RULE_READ_ONLY, false);
-                ADD("/usr", key, RULE_READ_ONLY, true);
-                ADD("/boot", key, RULE_READ_ONLY, true);
-                ADD("/efi", key, RULE_READ_ONLY, true);
+                        ADD("/", key, RULE_READ_ONLY, RULE_IMPLIED, false);
+                ADD("/usr", key, RULE_READ_ONLY, RULE_IMPLIED, true);
+                ADD("/boot", key, RULE_READ_ONLY, RULE_IMPLIED, true);
+                ADD("/efi", key, RULE_READ_ONLY, RULE_IMPLIED, true);
                 if (p->protect_system >= PROTECT_SYSTEM_FULL)
-                        ADD("/etc", key, RULE_READ_ONLY, true);
+                        ADD("/etc", key, RULE_READ_ONLY, RULE_IMPLIED, true);
         }
         if (p->protect_home == PROTECT_HOME_READ_ONLY)
                 for (size_t i = 0; i < ELEMENTSOF(home_dirs); i++)
-                        ADD(home_dirs[i], "ProtectHome=read-only", RULE_READ_ONLY, true);
+                        ADD(home_dirs[i], "ProtectHome=read-only", RULE_READ_ONLY, RULE_IMPLIED,
+                            true);
         for (size_t i = 0; i < p->read_only_paths.n; i++)
                 ADD(p->read_only_paths.items[i].path, "ReadOnlyPaths", RULE_READ_ONLY,
-                    p->read_only_paths.items[i].ignore_missing);
+                    RULE_EXPLICIT, p->read_only_paths.items[i].ignore_missing);
         for (size_t i = 0; i < p->read_write_paths.n; i++)
                 ADD(p->read_write_paths.items[i].path, "ReadWritePaths", RULE_READ_WRITE,
-                    p->read_write_paths.items[i].ignore_missing);
+                    RULE_EXPLICIT, p->read_write_paths.items[i].ignore_missing);
         if (strict) {
                 for (size_t i = 0; i < ELEMENTSOF(strict_writable); i++)
-                        ADD(strict_writable[i], "ProtectSystem=strict", RULE_READ_WRITE, true);
+                        ADD(strict_writable[i], "ProtectSystem=strict", RULE_READ_WRITE, RULE_HOLE,
+                            true);
                 if (p->protect_home == PROTECT_HOME_NO) {
                         for (size_t i = 0; i < ELEMENTSOF(home_dirs); i++)
-                                ADD(home_dirs[i], "ProtectSystem=strict", RULE_READ_WRITE, true);
+                                ADD(home_dirs[i], "ProtectSystem=strict", RULE_READ_WRITE,
+                                    RULE_HOLE, true);
                         if (u->home && path_is_safe_absolute(u->home) && !streq(u->home, "/"))
-                                ADD(u->home, "ProtectSystem=strict", RULE_READ_WRITE, true);
+                                ADD(u->home, "ProtectSystem=strict", RULE_READ_WRITE, RULE_HOLE,
+                                    true);
                 }
         }
         /* Whatever made them read-only, the login program must still be able to close its records
          * (rules_mark_redundant() drops these where nothing read-only covers them). */
         for (size_t i = 0; i < ELEMENTSOF(login_records); i++)
-                ADD(login_records[i], "login records", RULE_READ_WRITE, true);
+                ADD(login_records[i], "login records", RULE_READ_WRITE, RULE_IMPLIED, true);
 #undef ADD
         return 0;
 }
@@ -533,6 +571,25 @@ static int inaccessible_paths(const struct policy_path_list *l, char ***skipped,
         return r < 0 ? r : 0;
 }
 
+/* ---- the working directory ------------------------------------------------------------------- */
+
+/* The working directory stays what it was when the namespace changes under it: a reference to the
+ * host's directory, not to what is mounted on that path now. The login program's children inherit
+ * it (su without -l, runuser and sudo never change it), so a caller in the host's /tmp, or below a
+ * path we make read-only or inaccessible, would hand the user's shell a way around the mounts.
+ * Enter the same path again in the new view, as pam_namespace does; where it is gone or no longer
+ * a plain path (a symlink now), "/". */
+static int reenter_working_directory(const char *path, struct sb_error *e)
+{
+        _cleanup_close_ int fd = path ? open_path_no_symlinks(path, NULL) : -EBADF;
+
+        if (fd >= 0 && fchdir(fd) >= 0)
+                return 0;
+        if (chdir("/") < 0)
+                return sb_error_set(e, -errno, "cannot change the working directory to /: %m");
+        return 0;
+}
+
 /* ---- all together ---------------------------------------------------------------------------- */
 
 static int applied_add(char ***applied, const struct policy *p, enum policy_key key)
@@ -548,6 +605,7 @@ int mounts_apply(const struct policy *p, const struct mounts_user *u, char ***ap
                  char ***skipped, struct sb_error *e)
 {
         _cleanup_(rules_done) struct rules rules = {};
+        _cleanup_free_ char *cwd = getcwd(NULL, 0); /* NULL when unreachable: "/" then */
         int r;
 
         if (unshare(CLONE_NEWNS) < 0)
@@ -589,6 +647,9 @@ int mounts_apply(const struct policy *p, const struct mounts_user *u, char ***ap
                         return r;
         }
         r = inaccessible_paths(&p->inaccessible_paths, skipped, e);
+        if (r < 0)
+                return r;
+        r = reenter_working_directory(cwd, e);
         if (r < 0)
                 return r;
 

@@ -16,12 +16,13 @@
  *   PrivateTmp=yes         a new, empty tmpfs on /tmp and on /var/tmp (per session)
  *   ProtectSystem=yes      /usr /boot /efi read-only; full: and /etc; strict: everything but
  *                          /dev /proc /sys /run /tmp /var/tmp, the homes unless ProtectHome=
- *                          says otherwise, ReadWritePaths=, and the login records
+ *                          says otherwise (these "holes" only where no ReadOnlyPaths= covers
+ *                          them), ReadWritePaths=, and the login records
  *                          /var/log/{wtmp,btmp,lastlog} the login program writes when the session
  *                          ends (their file permissions keep users out anyway)
- *   ProtectHome=read-only  /home /root /run/user read-only; yes: inaccessible; tmpfs: an empty,
- *                          writable tmpfs each, with the user's own home (and /run/user/UID)
- *                          created in it, so the login starts in a throwaway home
+ *   ProtectHome=read-only  /home /root read-only; yes: inaccessible; tmpfs: an empty, writable
+ *                          tmpfs each, with the user's own home created in it, so the login
+ *                          starts in a throwaway home (never /run/user: see home_dirs)
  *   ReadOnlyPaths=         read-only, recursively
  *   ReadWritePaths=        exceptions in a read-only tree, as they are on the host
  *   InaccessiblePaths=     an empty mode-000 directory or file mounted over it
@@ -32,7 +33,11 @@
  * exception is a copy of the host's own mounts taken before anything was made read-only, so a
  * mount the host has read-only stays read-only. Inaccessible paths and ProtectHome=yes|tmpfs
  * are applied last and hide everything below them, ReadWritePaths= entries included (stricter
- * than `sandbox run`, which can build such holes in its own root). */
+ * than `sandbox run`, which can build such holes in its own root).
+ *
+ * The calling process's working directory is entered again by its path once the mounts are in
+ * place ("/" when that path is gone): otherwise it would still be the host's directory, and the
+ * shell forked with it (su without -l) would reach through it what the mounts hide. */
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -124,7 +124,13 @@ int process_restrict_namespaces(unsigned allowed, struct sb_error *e)
                 return 0;
         if (!ctx)
                 return sb_error_set(e, -ENOMEM, "cannot build the RestrictNamespaces= filter");
-        r = add_arches(ctx);
+        /* libseccomp sets no_new_privs when it loads a filter unless told otherwise. This filter
+         * only stops namespaces from being made and needs none: the caller is root (loading a
+         * filter without no_new_privs takes CAP_SYS_ADMIN, else seccomp_load() fails and the
+         * session is refused), and no_new_privs would cost the user sudo. */
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+        if (r >= 0)
+                r = add_arches(ctx);
         if (r < 0)
                 return sb_error_set(e, r, "cannot set up the RestrictNamespaces= filter: %m");
 

@@ -120,6 +120,34 @@ int record_format(FILE *f, const struct record_info *i)
         return ferror(f) ? -EIO : 0;
 }
 
+/* The start of record name in dir_fd (its first line is all we read), NUL-terminated. */
+static ssize_t read_head(int dir_fd, const char *name, char *buf, size_t size)
+{
+        ssize_t n = read_small_file_at(dir_fd, name, buf, size);
+
+        if (n == -EFBIG) {
+                _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+                n = fd < 0 ? -errno : read(fd, buf, size - 1);
+                if (n >= 0)
+                        buf[n] = '\0';
+        }
+        return n;
+}
+
+/* Is name in dir_fd another process's record of a session still open? Then it is not ours to
+ * replace. A record we cannot read or parse is no one's. */
+static bool taken_by_other(int dir_fd, const char *name, pid_t self)
+{
+        char buf[1024];
+        uint64_t start;
+        pid_t pid;
+
+        return read_head(dir_fd, name, buf, sizeof(buf)) >= 0 &&
+               record_parse_owner(buf, &pid, &start) >= 0 && pid != self &&
+               proc_pid_matches(pid, start) > 0;
+}
+
 /* Removes the temporary file unless it was renamed into place. */
 struct pending {
         int dir_fd;
@@ -159,10 +187,42 @@ int record_write(int dir_fd, const char *name, const struct record_info *info, s
                 r = negative_errno();
         if (r < 0)
                 return sb_error_set(e, r, "cannot write %s/%s: %m", RECORD_DIR, tmp.name);
-        if (renameat(dir_fd, tmp.name, dir_fd, name) < 0)
-                return sb_error_set(e, -errno, "cannot rename %s/%s to %s: %m", RECORD_DIR,
-                                    tmp.name, name);
+        /* Never over the record of another login that is still open: two logins can share a
+         * logind session (su in a terminal of one), and the second would otherwise replace the
+         * first's record and remove it when it ends. */
+        if (renameat2(dir_fd, tmp.name, dir_fd, name, RENAME_NOREPLACE) < 0) {
+                if (errno != EEXIST && errno != EINVAL) /* EINVAL: no RENAME_NOREPLACE here */
+                        return sb_error_set(e, -errno, "cannot rename %s/%s to %s: %m", RECORD_DIR,
+                                            tmp.name, name);
+                if (taken_by_other(dir_fd, name, info->pid))
+                        return sb_error_set(e, -EEXIST, "%s/%s belongs to another open session",
+                                            RECORD_DIR, name);
+                if (renameat(dir_fd, tmp.name, dir_fd, name) < 0)
+                        return sb_error_set(e, -errno, "cannot rename %s/%s to %s: %m", RECORD_DIR,
+                                            tmp.name, name);
+        }
         tmp.armed = false;
+        return 0;
+}
+
+int record_write_session(int dir_fd, const char *session, const struct record_info *info,
+                         char **ret_name, struct sb_error *e)
+{
+        _cleanup_free_ char *name = NULL, *fallback = NULL;
+        int r;
+
+        if (record_name(session, info->pid, &name) < 0 ||
+            record_name(NULL, info->pid, &fallback) < 0)
+                return sb_error_set(e, -ENOMEM, "out of memory");
+        r = record_write(dir_fd, name, info, e);
+        if (r == -EEXIST && !streq(name, fallback)) {
+                free(name);
+                name = TAKE_PTR(fallback);
+                r = record_write(dir_fd, name, info, e);
+        }
+        if (r < 0)
+                return r;
+        *ret_name = TAKE_PTR(name);
         return 0;
 }
 
@@ -242,14 +302,7 @@ static bool prune_one(int dir_fd, const char *name)
         if (name[0] == '.' || !dot || strcmp(dot, ".json") != 0)
                 return false;
         /* Only the first line matters; a longer record reads as truncated, which is fine. */
-        n = read_small_file_at(dir_fd, name, buf, sizeof(buf));
-        if (n == -EFBIG) {
-                _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-                n = fd < 0 ? -errno : read(fd, buf, sizeof(buf) - 1);
-                if (n >= 0)
-                        buf[n] = '\0';
-        }
+        n = read_head(dir_fd, name, buf, sizeof(buf));
         if (n < 0 || record_is_live(buf) != 0)
                 return false;
         return unlinkat(dir_fd, name, 0) >= 0;

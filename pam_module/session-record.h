@@ -5,8 +5,10 @@
  * to know the ceiling its login runs under (a process cannot ask its own namespaces which policy
  * made them). One JSON file per session in /run/sandbox/sessions/, named after logind's session
  * id ("3.json") or, without logind, after the process that opened the session ("pid-1234.json"),
- * so the two kinds of names never collide. The directory and files are root's and read-only for
- * everyone else: nothing a user writes can pass for a decision.
+ * so the two kinds of names never collide. A second login inside one logind session (su in one of
+ * its terminals) finds the session's name taken by the first, still open: it takes its pid name.
+ * The directory and files are root's and read-only for everyone else: nothing a user writes can
+ * pass for a decision.
  *
  * {"version": 1, "user": "alice", "uid": 1001, "service": "sshd", "session": "3", "pid": 1234,
  *  "pid_start": 5678, "opened": 1700000000,
@@ -49,7 +51,8 @@ int record_dir_open(struct sb_error *e);
 /* "ID.json" for a logind session id made of letters and digits, else "pid-PID.json". */
 int record_name(const char *session, pid_t pid, char **ret);
 
-/* Write the record atomically (a temporary file renamed over name), mode 0644. */
+/* Write the record atomically (a temporary file renamed to name), mode 0644. A record already
+ * there is replaced unless it belongs to another process that still runs: -EEXIST then. */
 int record_write(int dir_fd, const char *name, const struct record_info *info, struct sb_error *e);
 
 /* The record's text, as record_write() puts it in the file. 0 or -EIO. */
@@ -58,6 +61,11 @@ int record_format(FILE *f, const struct record_info *info);
 /* "pid" and "pid_start" from the first line of a record's text (as record_format() wrote it):
  * 0, or -EBADMSG when the line has no such fields or the pid is not one. */
 int record_parse_owner(const char *text, pid_t *ret_pid, uint64_t *ret_start);
+
+/* record_write() under record_name(session, info->pid), or under "pid-PID.json" when that name
+ * is another open login's (two logins in one logind session). *ret_name: the name written. */
+int record_write_session(int dir_fd, const char *session, const struct record_info *info,
+                         char **ret_name, struct sb_error *e);
 
 /* Is the record text (as record_write() wrote it) about a process that still runs? Reads "pid"
  * and "pid_start" from its first line: 1 when that process runs, 0 when it is gone (or the

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Finding and trusting policy files.
  *
- * Admin files decide what users may do, so a file anyone but root could have written is not a
- * policy: it is refused (never skipped, which would quietly lift its limits), and the message
- * names it. Files are opened with O_NOFOLLOW relative to their directory's fd and checked with
- * fstat() on the opened fd, so what is checked is what is read. */
+ * Admin files decide what users may do, so a file anyone but root could have written, or a
+ * directory anyone but root could have replaced, is not a policy: it is refused (never skipped,
+ * which would quietly lift its limits), and the message names it. Files are opened with O_NOFOLLOW
+ * relative to their directory's fd and checked with fstat() on the opened fd, so what is checked is
+ * what is read. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +33,58 @@ static int check_trust(const struct stat *st, const struct policy_trust *t, cons
         return 0;
 }
 
-/* Open directory path (trust-checked when trust is given); -ENOENT without a message when it is
- * missing and missing_ok. */
+/* Every directory above the one holding the policies must be closed to others too: whoever may
+ * rename or remove an entry in one of them can swap the policy directory (or a directory above it)
+ * for one of their own, or for nothing, and so lift every limit in it without writing a single
+ * policy file. The real parents are walked, through "..", from the directory opened: what is
+ * checked is what holds the files. A sticky directory (/tmp) is fine: there only an entry's owner
+ * may rename or remove it. */
+static int check_ancestors(int dir_fd, const struct policy_trust *t, const char *path,
+                           struct sb_error *e)
+{
+        _cleanup_close_ int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
+        struct stat st;
+
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return sb_error_set(e, negative_errno(), "cannot stat %s: %m", path);
+        for (unsigned level = 1; level <= PATH_MAX / 2; level++) {
+                _cleanup_close_ int up = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                struct stat ust;
+                char proc[64], where[PATH_MAX] = "";
+                ssize_t n;
+
+                if (up < 0 || fstat(up, &ust) < 0)
+                        return sb_error_set(e, negative_errno(), "cannot stat the parent of %s: %m",
+                                            path);
+                if (ust.st_dev == st.st_dev && ust.st_ino == st.st_ino)
+                        return 0; /* the root: its own parent */
+                if ((ust.st_uid != 0 && ust.st_uid != t->uid) ||
+                    ((ust.st_mode & (S_IWGRP | S_IWOTH)) && !(ust.st_mode & S_ISVTX))) {
+                        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", up);
+                        n = readlink(proc, where, sizeof(where) - 1);
+                        where[n > 0 ? n : 0] = '\0';
+                        if (ust.st_uid != 0 && ust.st_uid != t->uid)
+                                return sb_error_set(
+                                    e, -EPERM,
+                                    "refusing %s: the directory %s above it is owned by uid %u, "
+                                    "not by root%s",
+                                    path, where[0] ? where : "(unknown)", (unsigned)ust.st_uid,
+                                    t->uid != 0 ? " or the user" : "");
+                        return sb_error_set(e, -EPERM,
+                                            "refusing %s: the directory %s above it is writable "
+                                            "by %s (fix with chmod go-w, or +t)",
+                                            path, where[0] ? where : "(unknown)",
+                                            (ust.st_mode & S_IWOTH) ? "others" : "its group");
+                }
+                safe_close(fd);
+                fd = TAKE_FD(up);
+                st = ust;
+        }
+        return sb_error_set(e, -ELOOP, "refusing %s: too many directories above it", path);
+}
+
+/* Open directory path (trust-checked when trust is given, the directories above it too); -ENOENT
+ * without a message when it is missing and missing_ok. */
 static int open_dir(const char *path, const struct policy_trust *trust, bool missing_ok,
                     struct sb_error *e)
 {
@@ -49,6 +100,9 @@ static int open_dir(const char *path, const struct policy_trust *trust, bool mis
                 if (fstat(fd, &st) < 0)
                         return sb_error_set(e, negative_errno(), "cannot stat %s: %m", path);
                 r = check_trust(&st, trust, path, e);
+                if (r < 0)
+                        return r;
+                r = check_ancestors(fd, trust, path, e);
                 if (r < 0)
                         return r;
         }

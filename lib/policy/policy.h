@@ -440,7 +440,8 @@ enum policy_access policy_home_access(const struct policy *p, const char *dir);
 /* ---- load ------------------------------------------------------------------------------------ */
 
 /* Who may own the files we load: root or uid; never writable by group or others. The same for
- * the directory holding the file. */
+ * the directory holding the file and every directory above it (those may be sticky instead, as
+ * /tmp is). */
 struct policy_trust {
         uid_t uid;
 };

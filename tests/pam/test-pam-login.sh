@@ -186,6 +186,13 @@ check_confined "su member" "$out"
 check_log "su member: the module logs the confinement" \
 	"pam_sandbox\(su:session\): confined the session of user $SBX_MEMBER .*ProtectSystem=strict"
 
+# su without -l keeps the caller's working directory for the shell: in the host's /tmp, that
+# must not stay a way into it.
+HOST_TMP_FILE=$(mktemp /tmp/sandbox-pam-login.XXXXXX) && CLEAN_PATHS+=("$HOST_TMP_FILE")
+out=$(cd /tmp && "${LOGIN[@]}" su -s /bin/sh -c "pwd; ls ./${HOST_TMP_FILE##*/} 2>&1" "$SBX_MEMBER" 2>&1)
+check_match "su member from the host's /tmp: the session's /tmp, not the host's" \
+	"^/tmp.*No such file" "$(tr '\n' ' ' <<<"$out")"
+
 out=$("${LOGIN[@]}" runuser -u "$SBX_MEMBER" -- $PROBE 2>&1); rc=$?
 check "runuser member: exit status" 0 "$rc"
 check_confined "runuser member" "$out"

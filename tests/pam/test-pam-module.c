@@ -13,6 +13,8 @@
  *
  * Every login runs in a child process (the "login program"), so what the module does to its caller
  * never reaches this process. Output: TAP. */
+#include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -45,6 +47,29 @@ static const char *const ns_names[4] = {"mnt", "net", "ipc", "uts"};
 static char marker[128];
 static int log_sock = -1;
 static char logbuf[65536];
+
+/* ---- a directory service that does not care how a name is spelled -------------------------- */
+
+/* SSSD with case_sensitive=false, and LDAP with its usual case-insensitive uid attribute, find
+ * "ALICE" and answer with the account "alice": getpwnam("ALICE")->pw_name is "alice". sshd puts
+ * the name the client typed in PAM_USER. This test binary is linked with --export-dynamic, so its
+ * getpwnam_r() is the one the module calls: a lookup of alias_name answers for alias_target. */
+static const char *alias_name, *alias_target;
+
+int getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size, struct passwd **ret);
+int getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size, struct passwd **ret)
+{
+        static int (*real)(const char *, struct passwd *, char *, size_t, struct passwd **);
+
+        if (!real)
+                real = (int (*)(const char *, struct passwd *, char *, size_t,
+                                struct passwd **))dlsym(RTLD_NEXT, "getpwnam_r");
+        if (!real)
+                return ENOSYS;
+        if (alias_name && alias_target && strcmp(name, alias_name) == 0)
+                name = alias_target;
+        return real(name, pw, buf, size, ret);
+}
 
 /* ---- TAP ------------------------------------------------------------------------------------- */
 
@@ -213,7 +238,9 @@ struct facts {
         long tmp_type, var_tmp_type;
         bool marker_visible;
         int ro_root, ro_usr, ro_etc, ro_tmp, ro_dev, ro_proc, ro_home, ro_work, ro_rw, ro_inner;
-        int ro_wtmp;
+        int ro_wtmp, ro_own_home, ro_var_tmp, ro_home_rw;
+        bool cwd_marker_visible; /* the marker's name, relative to the working directory */
+        int ro_cwd;
         int shadow_mode, shadow_other_dev; /* -1: missing */
         int secret_mode, secret_entries;
         int home_dir_mode; /* mode of /home */
@@ -282,6 +309,9 @@ static void collect(struct facts *f)
         snprintf(path, sizeof(path), "%s/rw/inner", work);
         f->ro_inner = is_ro(path);
         f->ro_wtmp = is_ro("/var/log/wtmp");
+        f->ro_var_tmp = is_ro("/var/tmp");
+        f->ro_cwd = is_ro(".");
+        f->cwd_marker_visible = access(strrchr(marker, '/') + 1, F_OK) == 0;
         if (stat("/etc/shadow", &st) == 0 && stat("/etc", &st2) == 0) {
                 f->shadow_mode = (int)(st.st_mode & 07777);
                 f->shadow_other_dev = st.st_dev != st2.st_dev;
@@ -296,6 +326,9 @@ static void collect(struct facts *f)
         }
         f->home_dir_mode = stat("/home", &st) == 0 ? (int)(st.st_mode & 07777) : -1;
         pw = getpwnam(member);
+        f->ro_own_home = pw ? is_ro(pw->pw_dir) : -1;
+        snprintf(path, sizeof(path), "%s/sbx-rw", pw ? pw->pw_dir : "/nonexistent");
+        f->ro_home_rw = is_ro(path);
         if (pw && stat(pw->pw_dir, &st) == 0) {
                 f->own_home_uid = (int)st.st_uid;
                 f->own_home_type = statfs(pw->pw_dir, &sf) == 0 ? (long)sf.f_type : -1;
@@ -342,6 +375,7 @@ struct result {
 struct login_opts {
         bool threaded;           /* a second thread is running in the caller */
         bool close_unprivileged; /* drop to the member's uid before pam_close_session */
+        const char *cwd;         /* the caller's working directory when it opens the session */
 };
 
 static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
@@ -398,6 +432,8 @@ static void login_child(const char *service, const char *user, const struct logi
 
         if (o->threaded && pthread_create(&t, NULL, idle_thread, NULL) != 0)
                 _exit(3);
+        if (o->cwd && chdir(o->cwd) < 0)
+                _exit(7);
         snprintf(confdir, sizeof(confdir), "%s/pam.d", work);
         if (pam_start_confdir(service, user, &c.c, confdir, &h) != PAM_SUCCESS)
                 _exit(4);
@@ -548,6 +584,7 @@ static int json_valid(const char *text)
 static void setup(void)
 {
         char path[4096], text[8192];
+        struct passwd *pw;
 
         snprintf(path, sizeof(path), "%s/rw/inner", work);
         mkdir_p(path, 0755);
@@ -616,6 +653,35 @@ static void setup(void)
         snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nProtectHome=yes\n", group);
         policy("homeyes", "50-home.policy", text);
         services("homeyes", "");
+
+        /* ProtectSystem=strict keeps the homes and /var/tmp writable for a login to work; a
+         * ReadOnlyPaths= above them must still win, from the same policy file or another one, and
+         * a ReadWritePaths= below it still open a hole. */
+        pw = getpwnam(member);
+        if (!pw)
+                bail("getpwnam %s", member);
+        snprintf(path, sizeof(path), "%s/sbx-rw", pw->pw_dir);
+        mkdir_p(path, 0755);
+        policy("strictro", "00-everyone.policy", "[Sandbox]\nReadOnlyPaths=/var\n");
+        snprintf(text, sizeof(text),
+                 "[Match]\nGroup=%s\n\n[Sandbox]\nProtectSystem=strict\nReadOnlyPaths=/home\n"
+                 "ReadWritePaths=%s\n",
+                 group, path);
+        policy("strictro", "50-strict.policy", text);
+        services("strictro", "");
+
+        snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nRestrictNamespaces=~user\n",
+                 group);
+        policy("nsonly", "50-ns.policy", text);
+        services("nsonly", "");
+
+        /* A policy.d whose parent anyone may write: anyone may swap it for their own. */
+        snprintf(text, sizeof(text), "[Match]\nGroup=%s\n\n[Sandbox]\nPrivateTmp=yes\n", group);
+        policy("parentw", "50-members.policy", text);
+        services("parentw", "");
+        snprintf(path, sizeof(path), "%s/conf/parentw", work);
+        if (chmod(path, 0777) < 0)
+                bail("chmod %s", path);
 
         /* What libpam uses for a service without a file; we never do, but it looks for it. */
         snprintf(path, sizeof(path), "%s/pam.d/other", work);
@@ -768,6 +834,21 @@ static void test_broken_policy(void)
         check_untouched(&r, "root with a broken policy");
 }
 
+static void test_writable_parent(void)
+{
+        struct result r;
+
+        login("real-parentw", member, NULL, &r);
+        check_rc(PAM_SESSION_ERR, r.open_rc, "policy.d in a directory anyone may write: refused");
+        check_log(logs, "parentw above it is writable by others",
+                  "policy.d in a directory anyone may write: the log says why");
+        login("real-parentw", other, NULL, &r);
+        check_rc(PAM_SESSION_ERR, r.open_rc,
+                 "policy.d in a directory anyone may write: non-members refused too");
+        login("real-parentw", "root", NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "policy.d in a directory anyone may write: root logs in");
+}
+
 static void test_bad_arguments(void)
 {
         struct result r;
@@ -856,6 +937,88 @@ static void test_protect_home(void)
         check_rc(PAM_SUCCESS, r.open_rc, "ProtectHome=yes: pam_open_session");
         CHECK_INT(0, r.f.home_dir_mode, "ProtectHome=yes: /home is inaccessible (mode 000)");
         CHECK_INT(-1, r.f.own_home_uid, "ProtectHome=yes: the home is not reachable");
+}
+
+/* An admin's ReadOnlyPaths= above a directory ProtectSystem=strict leaves writable for the login
+ * (the homes, /var/tmp) is not reopened by it: adding strict must never loosen a policy. */
+static void test_strict_read_only(void)
+{
+        struct result r;
+
+        login("real-strictro", member, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "strict under ReadOnlyPaths=/home /var: pam_open_session");
+        CHECK_INT(1, r.f.ro_root, "strict under ReadOnlyPaths=: / is read-only");
+        CHECK_INT(1, r.f.ro_own_home,
+                  "strict under ReadOnlyPaths=/home: the user's own home stays read-only");
+        CHECK_INT(1, r.f.ro_var_tmp, "strict under ReadOnlyPaths=/var: /var/tmp stays read-only");
+        CHECK_INT(0, r.f.ro_tmp, "strict under ReadOnlyPaths=: /tmp, under none, is writable");
+        CHECK_INT(0, r.f.ro_home_rw,
+                  "strict under ReadOnlyPaths=/home: a ReadWritePaths= in the home is writable");
+}
+
+/* The login program's working directory is inherited by the shell (su without -l does not change
+ * it): it must not stay a way into the host's /tmp or a writable copy of a read-only path. */
+static void test_working_directory(void)
+{
+        char tmp[sizeof(marker)];
+        struct login_opts in_tmp = {.cwd = tmp}, in_etc = {.cwd = "/etc"};
+        struct result r;
+
+        snprintf(tmp, sizeof(tmp), "%s", marker);
+        *strrchr(tmp, '/') = '\0';
+        login("real-good", member, &in_tmp, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "a caller in the host's /tmp: pam_open_session");
+        ok(r.f.valid && !r.f.cwd_marker_visible,
+           "a caller in the host's /tmp: the host's /tmp is not the session's working directory");
+        /* ProtectSystem=full puts a read-only copy on /etc; the root file system below stays
+         * writable. */
+        login("real-hometmpfs", member, &in_etc, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "a caller in /etc, ProtectSystem=full: pam_open_session");
+        CHECK_INT(1, r.f.ro_cwd,
+                  "a caller in /etc, ProtectSystem=full: the working directory is "
+                  "the read-only /etc");
+}
+
+/* A policy names an account; NSS decides which account a login name is. */
+static void test_name_spelling(void)
+{
+        char alias[64];
+        struct result r;
+
+        snprintf(alias, sizeof(alias), "%s", other);
+        for (char *c = alias; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+        alias_name = alias;
+        alias_target = other;
+        login("real-byuser", alias, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc,
+                 "[Match] User=, the name spelled otherwise: pam_open_session");
+        ok(r.f.valid && strcmp(r.f.ns[0], host_ns[0]) != 0 && r.f.tmp_type == TMPFS_MAGIC,
+           "[Match] User=, the name spelled otherwise: the session is confined");
+        check_log(logs, "will be confined", "[Match] User=, the name spelled otherwise: logged");
+
+        snprintf(alias, sizeof(alias), "%s", member);
+        for (char *c = alias; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+        alias_target = member;
+        login("real-good", alias, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc,
+                 "[Match] Group=, the name spelled otherwise: pam_open_session");
+        ok(r.f.valid && strcmp(r.f.ns[0], host_ns[0]) != 0 && r.f.nnp == 1,
+           "[Match] Group=, the name spelled otherwise: the session is confined");
+        alias_name = alias_target = NULL;
+}
+
+/* RestrictNamespaces= alone fails safe and leaves no_new_privs alone: users keep sudo. */
+static void test_restrict_namespaces_alone(void)
+{
+        struct result r;
+
+        login("real-nsonly", member, NULL, &r);
+        check_rc(PAM_SUCCESS, r.open_rc, "RestrictNamespaces= alone: pam_open_session");
+        CHECK_INT(EPERM, r.f.userns_errno, "RestrictNamespaces=~user: user namespaces are denied");
+        CHECK_INT(2, r.f.seccomp, "RestrictNamespaces=~user: a seccomp filter");
+        CHECK_INT(0, r.f.nnp, "RestrictNamespaces= alone: no_new_privs is not set");
 }
 
 /* With journald there (a socket at its path, in our private namespace), the decision goes to the
@@ -1074,11 +1237,16 @@ int main(int argc, char **argv)
         test_member();
         test_exempt_service();
         test_broken_policy();
+        test_writable_parent();
         test_bad_arguments();
         test_limits();
         test_fail_closed_mounts();
         test_match_user();
         test_protect_home();
+        test_strict_read_only();
+        test_working_directory();
+        test_name_spelling();
+        test_restrict_namespaces_alone();
         test_caller();
         test_journal();
 

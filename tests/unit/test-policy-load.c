@@ -334,6 +334,47 @@ TEST(trust_directory_mode)
         policy_free(c);
 }
 
+/* A directory above policy.d that someone else may write lets them swap policy.d, or the whole
+ * admin directory, for their own or for nothing: refused like a writable policy.d. */
+TEST(trust_ancestor_mode)
+{
+        char dir[8192];
+        struct policy_dirs d;
+        struct sb_error e = {};
+        struct policy *c = NULL;
+        char *groups[] = {NULL};
+
+        setup();
+        d = dirs();
+        snprintf(dir, sizeof(dir), "%s/etc", root);
+        ASSERT_OK(chmod(dir, 0777));
+        ASSERT_EQ(policy_load_ceiling(&d, "x", groups, &sys, &c, &e), -EPERM);
+        printf("# %s\n", e.msg);
+        ASSERT_TRUE(strstr(e.msg, "/etc/sandbox/policy.d: the directory "));
+        ASSERT_TRUE(strstr(e.msg, "/etc above it is writable by others"));
+        /* a single file too: policy_load_file() opens its directory the same way */
+        snprintf(dir, sizeof(dir), "%s/policy.d/10-bob.policy", admin);
+        expect_refusal(dir, -EPERM, "/etc above it is writable by others");
+        snprintf(dir, sizeof(dir), "%s/etc", root);
+        ASSERT_OK(chmod(dir, 0775));
+        ASSERT_EQ(policy_load_ceiling(&d, "x", groups, &sys, &c, &e), -EPERM);
+        ASSERT_TRUE(strstr(e.msg, "/etc above it is writable by its group"));
+        /* sticky, as /tmp: only an entry's owner may rename it */
+        ASSERT_OK(chmod(dir, 01777));
+        ASSERT_OK(policy_load_ceiling(&d, "x", groups, &sys, &c, &e));
+        policy_free(c);
+        ASSERT_OK(chmod(dir, 0755));
+        if (getuid() == 0) {
+                ASSERT_OK(chown(dir, 4242, 4242));
+                ASSERT_EQ(policy_load_ceiling(&d, "x", groups, &sys, &c, &e), -EPERM);
+                printf("# %s\n", e.msg);
+                ASSERT_TRUE(strstr(e.msg, "/etc above it is owned by uid 4242, not by root"));
+                ASSERT_OK(chown(dir, 0, 0));
+        }
+        ASSERT_OK(policy_load_ceiling(&d, "x", groups, &sys, &c, &e));
+        policy_free(c);
+}
+
 TEST(trust_symlink_and_fifo)
 {
         char path[8192], target[8192];
