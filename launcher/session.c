@@ -28,7 +28,6 @@ static int session_defaults(const struct passwd *pw, char ***args)
         _cleanup_(run_policy_done) struct run_policy rp = {};
         _cleanup_(policy_member_done) struct policy_member who = {.user = pw->pw_name,
                                                                   .gid = pw->pw_gid};
-        _cleanup_free_ char *home_arg = NULL;
         struct sb_error e = {};
         const struct policy *c;
         int r;

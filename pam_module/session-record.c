@@ -145,7 +145,7 @@ static bool taken_by_other(int dir_fd, const char *name, pid_t self)
 
         return read_head(dir_fd, name, buf, sizeof(buf)) >= 0 &&
                record_parse_owner(buf, &pid, &start) >= 0 && pid != self &&
-               proc_pid_matches(pid, start) > 0;
+               proc_pid_matches(pid, start);
 }
 
 /* Removes the temporary file unless it was renamed into place. */

@@ -285,6 +285,11 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_PDEATHSIG");
+        /* Undumpable before we enter: from setns() on we are in the sandbox's user namespace
+         * with all its capabilities and the caller's descriptors, and a process of the sandbox
+         * (same uid) could otherwise ptrace us. Forks inherit it until their execve(). */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_DUMPABLE");
         /* One call for all: the kernel joins the user namespace first and checks the others
          * with the capabilities gained there (validate_nsset()); if any fails, none is
          * joined. */
@@ -304,8 +309,8 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
         safe_close(report_fd);
 
         /* Inside every namespace but the pid one, with all capabilities of the sandbox's user
-         * namespace: drop them, and keep the command from ptrace-ing us (like PID 1). */
-        if (caps_reduce_to(0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+         * namespace: drop them (we stay undumpable, like PID 1). */
+        if (caps_reduce_to(0) < 0) {
                 (void)kill(cmd, SIGKILL);
                 _exit(EXIT_LAUNCHER_ERROR);
         }

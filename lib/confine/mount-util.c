@@ -106,17 +106,3 @@ int mount_attach(int mnt_fd, int dir_fd, const char *name, const char *what, str
                 return sb_error_set(e, -errno, "cannot mount on %s: %m", what);
         return 0;
 }
-
-int mount_set_attrs(int root_fd, const char *path, unsigned long long attrs, bool recursive,
-                    struct sb_error *e)
-{
-        _cleanup_close_ int fd = open_in_root(root_fd, path, 0);
-        struct mount_attr attr = {.attr_set = attrs};
-
-        if (fd < 0)
-                return sb_error_set(e, fd, "cannot open %s: %m", path);
-        if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-                          sizeof(attr)) < 0)
-                return sb_error_set(e, -errno, "cannot change mount flags of %s: %m", path);
-        return 0;
-}

@@ -43,6 +43,3 @@ int mount_new_fs(const char *fstype, const char *options, unsigned long long att
 /* Attach the detached mount mnt_fd on dir_fd/name, which must exist. */
 int mount_attach(int mnt_fd, int dir_fd, const char *name, const char *what, struct sb_error *e);
 
-/* Make the mount at root_fd/path read-only etc. in place (recursively when recursive). */
-int mount_set_attrs(int root_fd, const char *path, unsigned long long attrs, bool recursive,
-                    struct sb_error *e);
