@@ -81,8 +81,8 @@ void run_image_request(const struct policy *eff, const struct image *img,
         };
 }
 
-int run_image_prepare(const char *ref, const struct policy *eff, struct run_image *ret,
-                      struct sb_error *e)
+int run_image_prepare(const char *ref, const char *name, const struct policy *eff,
+                      struct run_image *ret, struct sb_error *e)
 {
         _cleanup_(run_image_done) struct run_image ri = {};
         _cleanup_trust_store_free_ struct trust_store *store = NULL;
@@ -94,6 +94,8 @@ int run_image_prepare(const char *ref, const struct policy *eff, struct run_imag
         char note[512];
         int r;
 
+        if (name && !trust_name_is_valid(name))
+                return sb_error_set(e, -EINVAL, "--image-name %s: not a valid image name", name);
         r = image_ref_parse(ref, &path, &tag);
         if (r < 0)
                 return sb_error_set(e, r, "--image %s: expected LAYOUT[:TAG]", ref);
@@ -114,8 +116,16 @@ int run_image_prepare(const char *ref, const struct policy *eff, struct run_imag
         if (r < 0)
                 return r;
         run_image_request(eff, ri.img, &state, &req);
+        /* The tag in index.json is not signed: anyone who can write the layout can point it at
+         * another signed image. A name the caller expects binds what runs to what was meant. */
+        req.name = name;
         r = trust_verify(store, &req, &ri.verdict, e);
         trust_state_done(&state);
+        if (r == -ENOENT && name)
+                return sb_error_set(e, r,
+                                    "%s carries no signature, so nothing vouches that it is %s "
+                                    "(--image-name)",
+                                    ref, name);
         if (r == -ENOENT && !policy_image_require_signed(eff)) {
                 /* No signature at all, and the admin said that is acceptable. A signature that
                  * fails is still refused: it is a claim that turned out false, not no claim. */

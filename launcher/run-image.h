@@ -20,10 +20,11 @@ void run_image_done(struct run_image *ri);
 
 /* Open ref, require a valid signature as the [Images] keys of the effective policy eff say (by
  * default: a key of /etc/sandbox/keys.d, not revoked, not expired, no rollback below what this
- * user ran before, no stale version), unpack the layers and record the run. Fails closed: a
- * badly signed image never runs, an unsigned one only under an admin's RequireSigned=no. */
-int run_image_prepare(const char *ref, const struct policy *eff, struct run_image *ret,
-                      struct sb_error *e);
+ * user ran before, no stale version) and, with name, a statement for that name; unpack the
+ * layers and record the run. Fails closed: a badly signed image never runs, an unsigned one
+ * only under an admin's RequireSigned=no and when no name was asked for. */
+int run_image_prepare(const char *ref, const char *name, const struct policy *eff,
+                      struct run_image *ret, struct sb_error *e);
 
 /* The caller's effective policy for images: their admin ceiling, no app, no flags. */
 struct run_policy;

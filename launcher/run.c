@@ -65,6 +65,7 @@ static void run_help(void)
             "  --image-env ENV       AllowedEnvironments= for --image (repeatable)\n"
             "  --image-key KEY       TrustedKeys= for --image (repeatable)\n"
             "  --image-max-age TIME  MaxSignatureAge= for --image (e.g. 30d)\n"
+            "  --image-name NAME     the name the image's signature must vouch for\n"
             "  -p, --property KEY=VALUE  a policy key of sandbox.policy(5), e.g. -p X11=no; may\n"
             "                        only tighten the profiles and the administrator's policy\n"
             "  --no-profile          run COMMAND as it is even if an app profile has its name\n"
@@ -168,6 +169,7 @@ enum {
         OPT_IMAGE_ENV,
         OPT_IMAGE_KEY,
         OPT_IMAGE_MAX_AGE,
+        OPT_IMAGE_NAME,
         OPT_MEMORY_MAX,
         OPT_MEMORY_HIGH,
         OPT_CPU_QUOTA,
@@ -191,6 +193,7 @@ static const struct option options[] = {
     {"image-env", required_argument, NULL, OPT_IMAGE_ENV},
     {"image-key", required_argument, NULL, OPT_IMAGE_KEY},
     {"image-max-age", required_argument, NULL, OPT_IMAGE_MAX_AGE},
+    {"image-name", required_argument, NULL, OPT_IMAGE_NAME},
     {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
     {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
     {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
@@ -240,6 +243,7 @@ struct run_args {
         char **env_args;
         bool no_profile;
         const char *image;
+        const char *image_name;
         const char *name;
 };
 
@@ -344,6 +348,9 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
                 case OPT_IMAGE:
                         a->image = optarg;
                         break;
+                case OPT_IMAGE_NAME:
+                        a->image_name = optarg;
+                        break;
                 case OPT_NAME:
                         a->name = optarg;
                         break;
@@ -360,6 +367,10 @@ static int parse_options(int argc, char **argv, struct sandbox_spec *spec, struc
         }
         if (optind >= argc && !a->image)
                 return bad_usage("no command given: sandbox run [OPTIONS] [--] COMMAND [ARG...]") +
+                       1;
+        if (a->image_name && !a->image)
+                return bad_usage(
+                           "--image-name names the signed image of --image, which is missing") +
                        1;
         return 0;
 }
@@ -509,7 +520,7 @@ int verb_run(int argc, char **argv)
                 return log_error_errno(r, "run: %m"), EXIT_LAUNCHER_ERROR;
 #if SANDBOX_FULL
         if (args.image) {
-                r = run_image_prepare(args.image, rp.effective, &image, &e);
+                r = run_image_prepare(args.image, args.image_name, rp.effective, &image, &e);
                 if (r >= 0)
                         r = run_image_apply(&image, argv + optind, &spec, &e);
                 if (r < 0)

@@ -57,14 +57,15 @@ run() { u "$SBX" run "$@"; }
 fresh_state() { rm -rf "$W/state/sandbox"; }
 fresh_sigs() { rm -rf "$IMG/signatures"; }
 now() { date -u +%Y-%m-%dT%H:%M:%SZ -d "${1:-now}"; }
-# msign KEY TAG ENV VERSION ISSUED EXPIRES: the stock minisign with a statement of our choosing.
+# msign KEY TAG ENV VERSION ISSUED EXPIRES: the stock minisign with a statement of our choosing,
+# for the name $SIGN_NAME (default org.example.app).
 msign() {
 	local m d
 	m=$(manifest_digest "$IMG" "$2")
 	d=$IMG/signatures/sha256-${m#sha256:}
 	u mkdir -p "$d"
 	u minisign -S -s "$K/$1.key" -x "$d/$3-$1.minisig" -m "$IMG/blobs/sha256/${m#sha256:}" \
-		-t "$(printf 'sandbox-v1\tname:org.example.app\tenv:%s\tversion:%s\tissued:%s\texpires:%s\tmanifest:%s' "$3" "$4" "$5" "$6" "$m")" >/dev/null 2>&1
+		-t "$(printf 'sandbox-v1\tname:%s\tenv:%s\tversion:%s\tissued:%s\texpires:%s\tmanifest:%s' "${SIGN_NAME:-org.example.app}" "$3" "$4" "$5" "$6" "$m")" >/dev/null 2>&1
 }
 sign() { msign "$1" "$2" "$3" "$4" "$(now)" "$(now '+1 day')"; }
 sign_user() { # TAG ENV VERSION: with the key made by sandbox trust key generate
@@ -133,6 +134,29 @@ policy "AllowedEnvironments=prod dev"
 expect_fail "the user narrows AllowedEnvironments= with --image-env" \
 	"wrong environment: signed for dev, allowed here: prod" run --image-env prod --image "$IMG:base"
 check "an allowed environment runs" "ran-base" "$(run --image "$IMG:base" 2>&1)"
+
+# --- --image-name: the tag in index.json is not signed, the name in the statement is -----------
+fresh_sigs; fresh_state
+policy
+sign admin base prod 1
+SIGN_NAME=org.example.other sign admin v1 prod 1
+check "--image-name: an image signed for that name runs" "ran-base" \
+	"$(run --image-name org.example.app --image "$IMG:base" 2>&1)"
+check "without --image-name any trusted signature vouches, whatever its name" "ran-v1" \
+	"$(run --image "$IMG:v1" 2>&1)"
+expect_fail "--image-name: an image signed for another name is refused" \
+	"signed as org.example.other, not as org.example.app" \
+	run --image-name org.example.app --image "$IMG:v1"
+expect_fail "--image-name: a malformed name is refused, naming the option" \
+	"--image-name org/../x: not a valid image name" run --image-name org/../x --image "$IMG:base"
+expect_fail "--image-name without --image is a usage error" \
+	"--image-name names the signed image of --image, which is missing" \
+	run --image-name org.example.app /bin/true
+fresh_sigs
+policy "RequireSigned=no"
+expect_fail "--image-name: an unsigned image is refused even under RequireSigned=no" \
+	"carries no signature, so nothing vouches that it is org.example.app \(--image-name\)" \
+	run --image-name org.example.app --image "$IMG:base"
 
 # --- MaxSignatureAge= ----------------------------------------------------------------------------
 fresh_sigs; fresh_state
