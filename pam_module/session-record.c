@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fd-util.h"
 #include "proc-util.h"
 #include "session-record.h"
@@ -68,24 +69,14 @@ int record_name(const char *session, pid_t pid, char **ret)
         return 0;
 }
 
-/* A JSON string. User and service names come from NSS and PAM: escape what JSON needs escaped
- * and, since JSON must be UTF-8, every byte outside ASCII too. */
+/* A JSON string or null. User and service names come from NSS and PAM: bytes that are not
+ * UTF-8 become U+FFFD, as in every JSON this project writes. */
 static void json_string(FILE *f, const char *s)
 {
-        if (!s) {
+        if (!s)
                 fputs("null", f);
-                return;
-        }
-        fputc('"', f);
-        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-                if (*c == '"' || *c == '\\')
-                        fprintf(f, "\\%c", *c);
-                else if (*c < 0x20 || *c >= 0x7f)
-                        fprintf(f, "\\u%04x", *c);
-                else
-                        fputc(*c, f);
-        }
-        fputc('"', f);
+        else
+                (void)json_write_string(f, s); /* errors show in ferror(f), checked at the end */
 }
 
 static void json_strv(FILE *f, char *const *l)

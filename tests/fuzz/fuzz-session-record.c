@@ -6,8 +6,8 @@
  *   even: the rest is a record's text for record_parse_owner(); what it returns is a pid;
  *   odd:  the rest is a record to write: pid (4 bytes), start time (8), uid (4), then user,
  *         service, session and the entries of policy_files and applied, separated by NUL bytes.
- *         The text written must be JSON that gives back every value (bytes outside ASCII as the
- *         \u00XX escapes record-format documents), and its owner must read back as the pid and
+ *         The text written must be JSON that gives back every value (UTF-8 as it is, a byte
+ *         that is not UTF-8 as U+FFFD), and its owner must read back as the pid and
  *         start time written, whatever the strings hold: a user name that smuggled a "pid" of
  *         its own onto the first line would let a login delete another session's record. */
 #include <jansson.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "policy.h"
 #include "session-record.h"
 #include "strv.h"
@@ -33,19 +34,25 @@ static uint64_t load_be(const uint8_t *p, size_t n)
         return v;
 }
 
-/* s as record_format() spells it in JSON: ASCII as is, every other byte as U+00XX. */
-static char *latin1_to_utf8(const char *s)
+/* s as record_format() spells it in JSON: valid UTF-8 as it is, every other byte as U+FFFD. */
+static char *as_written(const char *s)
 {
-        char *out = malloc(strlen(s) * 2 + 1), *q = out;
+        size_t len = strlen(s);
+        char *out = malloc(len * 3 + 1), *q = out;
 
         if (!out)
                 return NULL;
-        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-                if (*c < 0x80) {
-                        *q++ = (char)*c;
+        for (size_t i = 0; i < len;) {
+                size_t n = utf8_char_len((const unsigned char *)s + i, len - i);
+
+                if (n == 0) {
+                        memcpy(q, "\xef\xbf\xbd", 3);
+                        q += 3;
+                        i++;
                 } else {
-                        *q++ = (char)(0xc0 | *c >> 6);
-                        *q++ = (char)(0x80 | (*c & 0x3f));
+                        memcpy(q, s + i, n);
+                        q += n;
+                        i += n;
                 }
         }
         *q = '\0';
@@ -62,7 +69,7 @@ static void check_string(json_t *root, const char *key, const char *want)
                         abort();
                 return;
         }
-        spelled = latin1_to_utf8(want);
+        spelled = as_written(want);
         if (!spelled)
                 return;
         if (!json_is_string(v) || !streq(json_string_value(v), spelled))
@@ -78,7 +85,7 @@ static void check_strv(json_t *root, const char *key, char *const *want)
         if (!json_is_array(v) || json_array_size(v) != n)
                 abort();
         for (size_t k = 0; k < n; k++) {
-                char *spelled = latin1_to_utf8(want[k]);
+                char *spelled = as_written(want[k]);
                 json_t *s = json_array_get(v, k);
 
                 if (!spelled)

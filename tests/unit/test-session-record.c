@@ -3,6 +3,7 @@
  * of one logind session never share a record, a record of a process that is gone is replaced, a
  * process replaces its own. */
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -101,6 +102,43 @@ TEST(one_session_two_logins)
         free(name);
         text = slurp("7.json");
         ASSERT_TRUE(text && strstr(text, "\"user\": \"fourth\""));
+}
+
+/* The record is JSON (jansson parses it): a UTF-8 user name stays as it is, a byte that is not
+ * UTF-8 becomes U+FFFD, quotes and control characters are escaped. Before, every byte above
+ * 0x7f was written as its own \u00XX, which read back as Latin-1: "é" came out as "Ã©". */
+TEST(record_text_is_json_with_names_as_given)
+{
+        struct policy *p = policy_new(POLICY_KIND_EFFECTIVE, NULL);
+        char *const files[] = {(char *)"/etc/sandbox/policy.d/x\"y.policy", NULL};
+        struct record_info info = {.user = "j\xc3\xa9r\xc3\xb4me",
+                                   .uid = 1000,
+                                   .service = "bad\xff\ttab",
+                                   .session = NULL,
+                                   .pid = 42,
+                                   .policy_files = files,
+                                   .policy = p};
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        json_error_t err;
+        json_t *doc;
+
+        ASSERT_TRUE(p && f);
+        ASSERT_OK(record_format(f, &info));
+        ASSERT_EQ(fclose(f), 0);
+        doc = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+        if (!doc)
+                printf("# %s: %s\n", err.text, text);
+        ASSERT_TRUE(doc != NULL);
+        ASSERT_STREQ(json_string_value(json_object_get(doc, "user")), "j\xc3\xa9r\xc3\xb4me");
+        ASSERT_STREQ(json_string_value(json_object_get(doc, "service")), "bad\xef\xbf\xbd\ttab");
+        ASSERT_TRUE(json_is_null(json_object_get(doc, "session")));
+        ASSERT_STREQ(json_string_value(json_array_get(json_object_get(doc, "policy_files"), 0)),
+                     files[0]);
+        json_decref(doc);
+        free(text);
+        policy_free(p);
 }
 
 TEST(zz_cleanup)
