@@ -143,10 +143,7 @@ TEST(record_text_is_json_with_names_as_given)
 
 TEST(zz_cleanup)
 {
-        char cmd[4096];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", root);
-        ASSERT_EQ(system(cmd), 0);
+        ASSERT_EQ(test_rm_rf(root), 0);
 }
 
 TEST_MAIN

@@ -257,11 +257,7 @@ TEST(rollback_state)
         ASSERT_EQ(trust_state_load(path, &s, &e), -EBADMSG);
         ASSERT_TRUE(strstr(e.msg, ":1: malformed") != NULL);
 
-        {
-                char cmd[256];
-                snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-                ASSERT_EQ(system(cmd), 0);
-        }
+        ASSERT_EQ(test_rm_rf(dir), 0);
 }
 
 TEST_MAIN

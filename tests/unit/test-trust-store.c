@@ -157,11 +157,10 @@ TEST(revocation_lists)
 
         /* a revoked .pub file revokes its key id */
         {
-                char src[512], dst[512], cmd[1200];
+                char src[512], dst[512];
                 snprintf(src, sizeof(src), "%s/keys/beta.pub", root);
                 snprintf(dst, sizeof(dst), "%s/revoked/beta.pub", root);
-                snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, dst);
-                ASSERT_EQ(system(cmd), 0);
+                ASSERT_OK(link(src, dst)); /* the same file, as a copy would be */
         }
         ASSERT_OK(load(&s, &e));
         ASSERT_EQ(s->n_revoked_ids, 2);
@@ -245,10 +244,7 @@ TEST(missing_dirs_empty_store)
 
 TEST(cleanup)
 {
-        char cmd[600];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-        ASSERT_EQ(system(cmd), 0);
+        ASSERT_EQ(test_rm_rf(root), 0);
 }
 
 TEST_MAIN

@@ -6,11 +6,13 @@
  * TAP ("ok N - name" / "not ok N - name"). Meson runs the binaries with protocol 'tap'. */
 
 #include <errno.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct test_case {
         const char *name;
@@ -75,6 +77,19 @@ extern int test_failed;
                 printf("# skipped: %s\n", why);                                                    \
                 return;                                                                            \
         } while (0)
+
+static inline int test_rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        (void)st;
+        (void)ftw;
+        return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 ? -1 : 0;
+}
+
+/* Remove a scratch tree the test made: depth first, never following a symbolic link. 0 or -1. */
+static inline int test_rm_rf(const char *path)
+{
+        return nftw(path, test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 #define TEST_MAIN                                                                                  \
         struct test_case test_cases[TEST_MAX];                                                     \
