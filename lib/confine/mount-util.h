@@ -42,4 +42,3 @@ int mount_new_fs(const char *fstype, const char *options, unsigned long long att
 
 /* Attach the detached mount mnt_fd on dir_fd/name, which must exist. */
 int mount_attach(int mnt_fd, int dir_fd, const char *name, const char *what, struct sb_error *e);
-
