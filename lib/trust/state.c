@@ -233,6 +233,21 @@ int trust_state_record(const char *path, const struct trust_statement *st, bool 
         r = trust_state_load(path, &s, e);
         if (r < 0)
                 return r;
+        /* The caller checked st against the state it loaded before verifying and unpacking;
+         * meanwhile another sandbox may have run a newer version (two starts at once, or one
+         * held up by a long unpack). A run must still not go below what ran, nor equivocate:
+         * checked again here, under the lock, on the state as it is now. A stale image stays
+         * the caller's decision (its mode), so only the rollback rules are applied. */
+        if (run) {
+                char *warning = NULL;
+
+                r = trust_state_check(&s, st, TRUST_ROLLBACK_WARN_STALE, &warning, e);
+                free(warning);
+                if (r < 0) {
+                        trust_state_done(&s);
+                        return r;
+                }
+        }
         r = raise_mark(&s, st, false);
         if (r >= 0 && run) {
                 int q = raise_mark(&s, st, true);

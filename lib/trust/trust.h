@@ -153,7 +153,9 @@ int trust_state_check(const struct trust_state *s, const struct trust_statement 
 
 /* Raise the "seen" mark (and with run, the "run" mark) of st's name+env to st's version and
  * digest where it is higher, under the lock, re-reading the file first. The file is written
- * (atomically, with fsync) only when a mark moves. */
+ * (atomically, with fsync) only when a mark moves. With run, the rollback rules of
+ * trust_state_check() are applied again first, under the lock, to the file as it is now: another
+ * sandbox may have run a newer version since the caller's check (-ESTALE, nothing written). */
 int trust_state_record(const char *path, const struct trust_statement *st, bool run,
                        struct sb_error *e);
 

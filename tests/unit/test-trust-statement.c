@@ -240,8 +240,9 @@ TEST(rollback_state)
         ASSERT_OK(trust_state_check(&s, &v7, TRUST_ROLLBACK_WARN_STALE, &warning, &e));
         ASSERT_TRUE(warning && strstr(warning, "superseded by version 9"));
         free(warning);
-        /* marks only go up */
-        ASSERT_OK(trust_state_record(path, &v6, true, &e));
+        /* marks only go up: recording a run below the run mark is refused under the lock */
+        ASSERT_EQ(trust_state_record(path, &v6, true, &e), -ESTALE);
+        ASSERT_OK(trust_state_record(path, &v6, false, &e)); /* seen: nothing moves */
         trust_state_done(&s);
         ASSERT_OK(trust_state_load(path, &s, &e));
         ASSERT_EQ(trust_state_check(&s, &v6, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
@@ -257,6 +258,43 @@ TEST(rollback_state)
         ASSERT_EQ(trust_state_load(path, &s, &e), -EBADMSG);
         ASSERT_TRUE(strstr(e.msg, ":1: malformed") != NULL);
 
+        ASSERT_EQ(test_rm_rf(dir), 0);
+}
+
+/* Two starts at once: both check against the state as it was before either ran; the newer one
+ * records its run first. The older one must not run after it: its record re-checks under the
+ * lock and refuses, whatever the caller's check said. */
+TEST(rollback_state_concurrent_runs)
+{
+        char dir[] = "/tmp/test-trust-state.XXXXXX", path[128];
+        struct trust_state before = {}, after = {};
+        struct trust_statement v6 = stmt(6, DIGEST_A), v7 = stmt(7, DIGEST_B),
+                               v7b = stmt(7, DIGEST_A);
+        struct sb_error e = {};
+        char *warning = NULL;
+
+        ASSERT_TRUE(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/trust-state", dir);
+        ASSERT_OK(trust_state_load(path, &before, &e));
+        ASSERT_OK(trust_state_check(&before, &v6, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_OK(trust_state_check(&before, &v7, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_OK(trust_state_record(path, &v7, true, &e)); /* the newer one wins the race */
+        ASSERT_EQ(trust_state_record(path, &v6, true, &e), -ESTALE);
+        ASSERT_TRUE(strstr(e.msg, "rollback") != NULL);
+        /* the same version for another manifest: refused too */
+        ASSERT_EQ(trust_state_record(path, &v7b, true, &e), -ESTALE);
+        ASSERT_TRUE(strstr(e.msg, "another manifest") != NULL);
+        /* and the file still says 7 ran, for DIGEST_B */
+        ASSERT_OK(trust_state_load(path, &after, &e));
+        ASSERT_EQ(after.n, 2);
+        for (size_t i = 0; i < after.n; i++) {
+                ASSERT_EQ(after.entries[i].version, 7);
+                ASSERT_STREQ(after.entries[i].digest, DIGEST_B);
+        }
+        /* the same run again is fine (a second start of what ran) */
+        ASSERT_OK(trust_state_record(path, &v7, true, &e));
+        trust_state_done(&before);
+        trust_state_done(&after);
         ASSERT_EQ(test_rm_rf(dir), 0);
 }
 
