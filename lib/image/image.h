@@ -94,7 +94,8 @@ int image_blob_open(int layout_fd, const char *digest, uint64_t size, struct sb_
 struct image_unpack_limits {
         uint64_t max_entry_size; /* bytes of one file */
         uint64_t max_total_size; /* bytes of all files of one layer, and of the decompressed tar */
-        uint64_t max_entries;    /* entries of one layer */
+        uint64_t max_entries;    /* entries of one layer, and the directories their paths
+                                  * imply without an entry of their own */
 };
 #define IMAGE_UNPACK_LIMITS_DEFAULT                                                                \
         ((struct image_unpack_limits){.max_entry_size = UINT64_C(16) << 30,                        \
@@ -133,12 +134,13 @@ struct image_unpack_stats {
  * symlink (an extractor that follows "x -> /etc" writes x/passwd into the host: the classic tar
  * escape; parents are resolved with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), hardlinks whose target is
  * absolute, climbs with "..", goes through a symlink or is not a file of this layer, device nodes,
- * sockets, more than max_entries entries, an entry whose size header exceeds max_entry_size, more
- * than max_total_size bytes in all. Neutralised, with a notice naming the entry: setuid and setgid
- * bits (cleared). Ignored: ownership (everything belongs to the caller, who is the only id a
- * user namespace maps), xattrs and ACLs from the archive (never applied, so no layer can plant
- * user.overlay.* attributes of its own). Symlinks are created as they are: their targets are only
- * ever resolved by the kernel inside the sandbox, whose root is the image.
+ * sockets, more than max_entries entries (implied parent directories count), an entry whose size
+ * header exceeds max_entry_size, more than max_total_size bytes in all. Neutralised, with a notice
+ * naming the entry: setuid and setgid bits (cleared). Ignored: ownership (everything belongs to the
+ * caller, who is the only id a user namespace maps), xattrs and ACLs from the archive (never
+ * applied, so no layer can plant user.overlay.* attributes of its own). Symlinks are created as
+ * they are: their targets are only ever resolved by the kernel inside the sandbox, whose root is
+ * the image.
  *
  * diff_id (may be NULL) is the expected SHA-256 of the uncompressed tar stream (the config's
  * rootfs.diff_ids entry); it is computed while unpacking and a mismatch fails the unpack (the

@@ -234,6 +234,13 @@ static int open_parent(struct unpack *u, const char *parent, const struct entry_
                                                    walked);
                         next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         if (next < 0 && errno == ENOENT) {
+                                /* An implied directory is an inode like any entry's: counted,
+                                 * or one entry with a deep path would make thousands. */
+                                if (++u->stats.entries > u->limits->max_entries)
+                                        return sb_error_set(e, -E2BIG,
+                                                            "more than %ju entries in one layer "
+                                                            "(counting implied directories)",
+                                                            (uintmax_t)u->limits->max_entries);
                                 if (mkdirat(fd, comp, 0700) < 0)
                                         return entry_error(e, -errno, n, "cannot create '%s': %m",
                                                            walked);
