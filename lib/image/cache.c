@@ -255,9 +255,10 @@ static int unpack_layer(struct image_cache *c, const struct image *img, size_t i
         if (fstat(blob_fd, &st) < 0)
                 return sb_error_set(e, -errno, "layer %s: %m", label);
         /* Hash first, unpack after: between the two, whoever can write the blob could change it.
-         * That is only the caller and root when the file is theirs and not group- or
-         * world-writable (with ACLs, the group bits hold the mask); otherwise the check and the
-         * unpack both read a private copy made while hashing. */
+         * When that is anyone but the caller and root (the file is someone else's, or group- or
+         * world-writable; with ACLs, the group bits hold the mask) the check and the unpack both
+         * read a private copy made while hashing. A file of the caller's is read in place, and
+         * the unpacker's own hash of the stream (diff_id, below) catches a change. */
         if ((st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & 022)) {
                 copy_fd = openat(c->dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
                 if (copy_fd < 0)
@@ -267,15 +268,17 @@ static int unpack_layer(struct image_cache *c, const struct image *img, size_t i
         r = image_blob_verify_fd(blob_fd, l->desc.digest, l->desc.size, copy_fd, &e2);
         if (r < 0)
                 return sb_error_set(e, r, "layer %s: %s", label, e2.msg);
-        if (l->compression == OCI_COMPRESSION_NONE) {
-                /* An uncompressed layer is its own diff: the blob digest just checked is it. */
-                if (!streq(diff_id, l->desc.digest))
-                        return sb_error_set(e, -EBADMSG,
-                                            "layer %s: uncompressed, but the config's "
-                                            "rootfs.diff_ids says %s",
-                                            label, diff_id);
-                diff_id = NULL;
-        }
+        /* An uncompressed layer is its own diff: its diff_id is the blob digest just checked.
+         * It is still handed to the unpacker, which hashes the stream it unpacks, as it does for
+         * every compressed layer: a blob read in place may have changed since it was hashed
+         * (another process of the caller's, a network or FUSE file system that serves other
+         * bytes on the second read), and a tree unpacked from other bytes must never become the
+         * cache entry of this digest. */
+        if (l->compression == OCI_COMPRESSION_NONE && !streq(diff_id, l->desc.digest))
+                return sb_error_set(e, -EBADMSG,
+                                    "layer %s: uncompressed, but the config's rootfs.diff_ids "
+                                    "says %s",
+                                    label, diff_id);
 
         for (int tries = 0;; tries++) {
                 r = random_suffix(suffix);

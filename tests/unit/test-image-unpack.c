@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Layer unpacking against hostile input: the limits count every inode a layer makes. Tar streams
- * are written here byte by byte (ustar). */
+/* Layer unpacking and the layer cache against hostile input: the limits count every inode a layer
+ * makes, and a blob changed between its digest check and its unpack never becomes a cache
+ * entry. Tar streams are written here byte by byte (ustar), layouts as files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,10 +9,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "image.h"
+#include "oci.h"
 #include "test.h"
+
+#define MT_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
 
 /* ---- ustar writing ------------------------------------------------------------------------- */
 
@@ -101,6 +107,144 @@ TEST(implied_directories_count_as_entries)
         ASSERT_OK(unpack_tar(&t, &limits, dir, &e));
         snprintf(dir, sizeof(dir), "%s/b/d1/d2/d3/d4/d5/d6/d7/d8/file", base);
         ASSERT_OK(stat(dir, &st));
+        ASSERT_EQ(test_rm_rf(base), 0);
+}
+
+/* ---- a layout whose layer blob changes after its digest check ------------------------------- */
+
+/* lseek() as the library calls it, interposed: the first rewind of the armed blob (after it was
+ * hashed, before it is unpacked) rewrites the blob's file in place, as another process that can
+ * write it could at that moment. */
+static const char *mutate_path;
+static const char *mutate_data;
+static size_t mutate_size;
+static ino_t mutate_ino;
+static unsigned mutations;
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+        struct stat st;
+
+        if (mutate_path && offset == 0 && whence == SEEK_SET && fstat(fd, &st) == 0 &&
+            st.st_ino == mutate_ino) {
+                int w = open(mutate_path, O_WRONLY | O_CLOEXEC);
+                if (w < 0 || pwrite(w, mutate_data, mutate_size, 0) != (ssize_t)mutate_size)
+                        abort();
+                close(w);
+                mutate_path = NULL;
+                mutations++;
+        }
+        return (off_t)syscall(SYS_lseek, fd, offset, whence);
+}
+
+static void write_file(const char *dir, const char *name, const char *data, size_t size)
+{
+        char path[512];
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, data, size) != (ssize_t)size || fchmod(fd, 0644) < 0)
+                abort();
+        close(fd);
+}
+
+/* blobs/sha256/HEX for data; ret_digest receives "sha256:HEX". */
+static void write_blob(const char *layout, const char *data, size_t size,
+                       char ret_digest[static DIGEST_STRING_MAX])
+{
+        char name[128];
+
+        if (sha256_string(data, size, ret_digest) < 0)
+                abort();
+        snprintf(name, sizeof(name), "blobs/sha256/%s", digest_hex(ret_digest));
+        write_file(layout, name, data, size);
+}
+
+TEST(blob_changed_after_its_check_never_enters_the_cache)
+{
+        char base[] = "/tmp/test-image-unpack.XXXXXX", layout[64], cache_path[64], path[512];
+        char layer_d[DIGEST_STRING_MAX], config_d[DIGEST_STRING_MAX], manifest_d[DIGEST_STRING_MAX];
+        _cleanup_free_ char *config = NULL, *manifest = NULL, *index = NULL;
+        _cleanup_image_free_ struct image *img = NULL;
+        _cleanup_image_cache_free_ struct image_cache *cache = NULL;
+        struct image_layers layers = {};
+        struct tar good = {}, evil = {};
+        struct sb_error e = {};
+        struct stat st;
+        int r;
+
+        /* the same size, other content */
+        tar_entry(&good, "hello", '0', "good\n");
+        tar_end(&good);
+        tar_entry(&evil, "hello", '0', "evil\n");
+        tar_end(&evil);
+        ASSERT_EQ(good.size, evil.size);
+
+        ASSERT_TRUE(mkdtemp(base));
+        snprintf(layout, sizeof(layout), "%s/layout", base);
+        snprintf(cache_path, sizeof(cache_path), "%s/cache", base);
+        ASSERT_OK(mkdir(layout, 0755));
+        snprintf(path, sizeof(path), "%s/blobs", layout);
+        ASSERT_OK(mkdir(path, 0755));
+        snprintf(path, sizeof(path), "%s/blobs/sha256", layout);
+        ASSERT_OK(mkdir(path, 0755));
+        write_file(layout, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+
+        write_blob(layout, good.data, good.size, layer_d);
+        ASSERT_TRUE(asprintf(&config,
+                             "{\"architecture\":\"%s\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+                             "\"layers\",\"diff_ids\":[\"%s\"]}}",
+                             oci_host_architecture(), layer_d) > 0);
+        write_blob(layout, config, strlen(config), config_d);
+        ASSERT_TRUE(asprintf(&manifest,
+                             "{\"schemaVersion\":2,\"mediaType\":\"" OCI_MT_MANIFEST
+                             "\",\"config\":{\"mediaType\":\"" OCI_MT_CONFIG
+                             "\",\"digest\":\"%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
+                             "\"" MT_LAYER_TAR "\",\"digest\":\"%s\",\"size\":%zu}]}",
+                             config_d, strlen(config), layer_d, good.size) > 0);
+        write_blob(layout, manifest, strlen(manifest), manifest_d);
+        ASSERT_TRUE(asprintf(&index,
+                             "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" OCI_MT_MANIFEST
+                             "\",\"digest\":\"%s\",\"size\":%zu}]}",
+                             manifest_d, strlen(manifest)) > 0);
+        write_file(layout, "index.json", index, strlen(index));
+
+        ASSERT_OK(image_open(layout, NULL, &img, &e));
+        ASSERT_OK(image_cache_open(cache_path, &cache, &e));
+
+        /* The blob is the caller's own file, 0644: the case the cache reads in place. */
+        snprintf(path, sizeof(path), "%s/blobs/sha256/%s", layout, digest_hex(layer_d));
+        ASSERT_OK(stat(path, &st));
+        mutate_path = path;
+        mutate_data = evil.data;
+        mutate_size = evil.size;
+        mutate_ino = st.st_ino;
+        r = image_prepare_layers(img, cache, NULL, &layers, &e);
+        mutate_path = NULL;
+        if (mutations == 0)
+                printf("# the blob was not rewound in place: nothing to race\n");
+        if (r >= 0) {
+                /* only the bytes that were checked may be what the cache holds */
+                char got[16] = "";
+                int fd;
+
+                ASSERT_EQ(layers.n, 1);
+                snprintf(path, sizeof(path), "%s/hello", layers.dirs[0]);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                ASSERT_TRUE(fd >= 0);
+                ASSERT_TRUE(read(fd, got, sizeof(got) - 1) >= 0);
+                close(fd);
+                ASSERT_STREQ(got, "good\n");
+                image_layers_done(&layers);
+        } else {
+                printf("# refused: %s\n", e.msg);
+                ASSERT_EQ(r, -EBADMSG);
+                ASSERT_TRUE(strstr(e.msg, "hashes to") != NULL);
+                /* and nothing was left in the cache for a later start to trust */
+                snprintf(path, sizeof(path), "%s/sha256-%s", cache_path, digest_hex(layer_d));
+                ASSERT_EQ(stat(path, &st), -1);
+        }
         ASSERT_EQ(test_rm_rf(base), 0);
 }
 
