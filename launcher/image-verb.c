@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "escape.h"
 #include "exec-util.h"
 #include "image.h"
 #include "log.h"
@@ -230,13 +231,25 @@ static int image_unpack(int argc, char **argv)
         return 0;
 }
 
+/* The config's strings, control characters escaped: an image's Cmd or Env must not be able to
+ * rewrite what the terminal shows of it. */
+static void print_field(const char *key, const char *value)
+{
+        printf("%-12s ", key);
+        (void)terminal_write_string(stdout, value ? value : "");
+        printf("\n");
+}
+
 static void print_strv(const char *key, char **l)
 {
         printf("%-12s", key);
         if (!l)
                 printf(" (unset)");
-        STRV_FOREACH (s, l)
-                printf(" \"%s\"", *s);
+        STRV_FOREACH (s, l) {
+                printf(" \"");
+                (void)terminal_write_string(stdout, *s);
+                printf("\"");
+        }
         printf("\n");
 }
 
@@ -256,8 +269,8 @@ static int image_inspect(int argc, char **argv)
         print_strv("Entrypoint", img->config.entrypoint);
         print_strv("Cmd", img->config.cmd);
         print_strv("Env", img->config.env);
-        printf("%-12s %s\n", "WorkingDir", img->config.working_dir ? img->config.working_dir : "");
-        printf("%-12s %s\n", "User", img->config.user ? img->config.user : "");
+        print_field("WorkingDir", img->config.working_dir);
+        print_field("User", img->config.user);
         for (size_t i = 0; i < img->manifest.n_layers; i++) {
                 char size[32];
                 human_size(img->manifest.layers[i].desc.size, size, sizeof(size));

@@ -3,15 +3,19 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "escape.h"
 #include "log.h"
 
 _printf_(2, 0) static void log_va(int err, const char *fmt, va_list ap)
 {
-        char buf[1024];
+        char buf[1024], line[4 * sizeof(buf)];
 
         errno = err;
         vsnprintf(buf, sizeof(buf), fmt, ap);
-        fprintf(stderr, "sandbox: %s\n", buf);
+        /* Messages quote what others wrote (an image layout's file names and tags, a policy's
+         * values): their control characters are escaped, so they cannot forge or hide lines. */
+        terminal_escape(buf, line, sizeof(line));
+        fprintf(stderr, "sandbox: %s\n", line);
 }
 
 void log_error(const char *fmt, ...)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "exec-util.h"
 #include "image.h"
 #include "log.h"
@@ -56,16 +57,29 @@ static const char *reason(const struct trust_signature_report *r)
         return r->message;
 }
 
+/* Text others wrote (a layout's tags and file names, messages quoting them), control characters
+ * escaped: a file name with an escape sequence or a newline must not rewrite the report. */
+static void put(const char *s)
+{
+        (void)terminal_write_string(stdout, s);
+}
+
 static void print_text(const char *tag, const struct image *img, const char *layers_error,
                        const struct trust_signature_report *reps, size_t n)
 {
         char issued[TRUST_TIME_STRING], expires[TRUST_TIME_STRING];
 
-        printf("%s%s%smanifest %s\n", tag ? "tag " : "", tag ? tag : "", tag ? ", " : "",
-               img->manifest_digest);
-        if (layers_error)
-                printf("  layers: refused: %s\n", layers_error);
-        else
+        if (tag) {
+                printf("tag ");
+                put(tag);
+                printf(", ");
+        }
+        printf("manifest %s\n", img->manifest_digest);
+        if (layers_error) {
+                printf("  layers: refused: ");
+                put(layers_error);
+                printf("\n");
+        } else
                 printf("  layers: %zu, every blob matches its digest\n", img->manifest.n_layers);
         if (n == 0)
                 printf("  unsigned: no signature in signatures/sha256-%s/\n",
@@ -73,13 +87,18 @@ static void print_text(const char *tag, const struct image *img, const char *lay
         for (size_t i = 0; i < n; i++) {
                 const struct trust_signature_report *r = &reps[i];
 
-                printf("  %s\n", r->file);
+                printf("  ");
+                put(r->file);
+                printf("\n");
                 if (!r->keyid[0])
                         printf("    signer: unreadable signature file\n");
-                else if (r->key)
-                        printf("    signer: key %s, %s key %s (%s)\n", r->keyid, key_store(r->key),
-                               r->key->name, r->key->path);
-                else
+                else if (r->key) {
+                        printf("    signer: key %s, %s key ", r->keyid, key_store(r->key));
+                        put(r->key->name);
+                        printf(" (");
+                        put(r->key->path);
+                        printf(")\n");
+                } else
                         printf("    signer: key %s, in no trust store\n", r->keyid);
                 if (r->has_statement) {
                         (void)trust_time_format(r->statement.issued, issued);
@@ -90,9 +109,11 @@ static void print_text(const char *tag, const struct image *img, const char *lay
                 }
                 if (r->result == 0 && !layers_error)
                         printf("    would run now: yes\n");
-                else
-                        printf("    would run now: no: %s\n",
-                               r->result < 0 ? reason(r) : layers_error);
+                else {
+                        printf("    would run now: no: ");
+                        put(r->result < 0 ? reason(r) : layers_error);
+                        printf("\n");
+                }
         }
 }
 

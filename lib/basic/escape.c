@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -38,6 +39,60 @@ size_t utf8_char_len(const unsigned char *s, size_t n)
             (cp >= 0xd800 && cp <= 0xdfff))
                 return 0; /* overlong, out of range or a UTF-16 surrogate */
         return len;
+}
+
+/* The length (1..4) of the character at c and whether terminal output escapes it: C0, DEL,
+ * U+0080..U+009F (C1), and a byte that is not valid UTF-8 (length 1). */
+static size_t terminal_char(const unsigned char *c, size_t n, bool *ret_escape)
+{
+        size_t len = utf8_char_len(c, n);
+
+        *ret_escape = len == 0 || (len == 1 && (c[0] < 0x20 || c[0] == 0x7f)) ||
+                      (len == 2 && c[0] == 0xc2 && c[1] <= 0x9f);
+        return len ? len : 1;
+}
+
+int terminal_write_string(FILE *f, const char *s)
+{
+        const unsigned char *c = (const unsigned char *)s;
+        size_t len = strlen(s);
+
+        for (size_t i = 0; i < len;) {
+                bool esc;
+                size_t n = terminal_char(c + i, len - i, &esc);
+
+                for (size_t k = 0; esc && k < n; k++)
+                        if (fprintf(f, "\\x%02x", c[i + k]) < 0)
+                                return -EIO;
+                if (!esc && fwrite(c + i, 1, n, f) != n)
+                        return -EIO;
+                i += n;
+        }
+        return 0;
+}
+
+void terminal_escape(const char *s, char *out, size_t size)
+{
+        const unsigned char *c = (const unsigned char *)s;
+        size_t len = strlen(s), o = 0;
+
+        if (size == 0)
+                return;
+        for (size_t i = 0; i < len;) {
+                bool esc;
+                size_t n = terminal_char(c + i, len - i, &esc), need = esc ? 4 * n : n;
+
+                if (o + need >= size)
+                        break; /* truncated, at a character */
+                for (size_t k = 0; k < n; k++) {
+                        if (esc)
+                                o += (size_t)snprintf(out + o, size - o, "\\x%02x", c[i + k]);
+                        else
+                                out[o++] = (char)c[i + k];
+                }
+                i += n;
+        }
+        out[o] = '\0';
 }
 
 int json_write_string(FILE *f, const char *s)

@@ -16,6 +16,16 @@ size_t utf8_char_len(const unsigned char *s, size_t n);
  * or -EIO when f reports an error. */
 int json_write_string(FILE *f, const char *s);
 
+/* Write s to f for a terminal: control characters (C0, DEL, and U+0080..U+009F, which terminals
+ * take as C1 controls such as CSI) and bytes that are not valid UTF-8 become "\xNN"; the rest is
+ * written as it is. For text others shape (file names in an image layout, its tags, messages
+ * quoting them): it cannot move the cursor, clear lines or start lines of its own, so it cannot
+ * forge what a report or an error says. 0 or -EIO. */
+int terminal_write_string(FILE *f, const char *s);
+/* The same into out (size bytes, NUL-terminated, cut at a character when it does not fit), with
+ * no allocation: for log lines. */
+void terminal_escape(const char *s, char *out, size_t size);
+
 /* Escape s so it fits on one line: '\\' -> "\\\\", newline -> "\\n". Returns a new string or
  * NULL (ENOMEM). */
 char *line_escape(const char *s);

@@ -255,4 +255,22 @@ print(s["key"]["store"], s["key"]["path"], s["statement"]["env"], s["statement"]
 out=$(u "$SBX" trust inspect "$W/pristine:base" 2>&1)
 check_match "inspect of an unsigned image says so" "unsigned: no signature" "$out"
 
+# A signature file named with escape sequences and a newline, as whoever wrote the layout likes:
+# the report and the refusal show the name escaped, and no control character reaches the terminal.
+fresh_sigs; fresh_state; policy "AllowedEnvironments=prod"
+sign admin base dev 4
+m=$(manifest_digest "$IMG" base)
+d=$IMG/signatures/sha256-${m#sha256:}
+evil=$(printf 'x\033[1A\033[2K\nwould run now: yes')
+u mv "$d/dev-admin.minisig" "$d/$evil.minisig"
+out=$(u "$SBX" trust inspect "$IMG:base" 2>&1)
+check "inspect prints no control character of a signature's file name" "none" \
+	"$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out" | sed 's/^0$/none/')"
+check_match "inspect shows the name escaped" 'x\\x1b\[1A\\x1b\[2K\\x0awould run now: yes\.minisig' "$out"
+out=$(run --image "$IMG:base" 2>&1 >/dev/null)
+check "a refusal quoting the file name carries no control character" "none" \
+	"$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out" | sed 's/^0$/none/')"
+check_match "and names the file escaped" 'x\\x1b\[1A\\x1b\[2K\\x0awould run now: yes\.minisig: wrong environment' "$out"
+fresh_sigs; fresh_state; policy
+
 tap_done

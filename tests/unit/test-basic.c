@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fd-util.h"
 #include "fs-util.h"
 #include "proc-util.h"
@@ -217,6 +218,38 @@ TEST(close_all_fds_except_keeps_only_those)
 {
         /* 12 and 20 stay (bits 1 and 3); 10, 13, 30 and the original /dev/null fd go. */
         ASSERT_EQ(fds_left_after_close(), (1 << 1) | (1 << 3));
+}
+
+/* Text an image layout shapes reaches terminals (trust inspect, error messages): no control
+ * character of it may get through, printable UTF-8 does. */
+TEST(terminal_escape_neutralises_controls)
+{
+        char out[256], *mem = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        terminal_escape("prod-admin.minisig", out, sizeof(out));
+        ASSERT_STREQ(out, "prod-admin.minisig");
+        terminal_escape("x\x1b[2K\nwould run now: yes\r\x7f", out, sizeof(out));
+        ASSERT_STREQ(out, "x\\x1b[2K\\x0awould run now: yes\\x0d\\x7f");
+        /* C1 CSI as UTF-8 (U+009B), a stray byte, and printable UTF-8 (U+00E9, U+20AC) */
+        terminal_escape("a\xc2\x9b"
+                        "1A\x9b\xc3\xa9\xe2\x82\xac",
+                        out, sizeof(out));
+        ASSERT_STREQ(out, "a\\xc2\\x9b"
+                          "1A\\x9b\xc3\xa9\xe2\x82\xac");
+        /* cut at a character, never inside an escape */
+        terminal_escape("ab\x1b", out, 6);
+        ASSERT_STREQ(out, "ab");
+        terminal_escape("abc", out, 1);
+        ASSERT_STREQ(out, "");
+
+        f = open_memstream(&mem, &size);
+        ASSERT_TRUE(f);
+        ASSERT_OK(terminal_write_string(f, "tag\x1b]0;title\x07\n"));
+        ASSERT_EQ(fclose(f), 0);
+        ASSERT_STREQ(mem, "tag\\x1b]0;title\\x07\\x0a");
+        free(mem);
 }
 
 TEST_MAIN
