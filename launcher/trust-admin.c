@@ -28,18 +28,11 @@
 
 #define REVOKED_ADMIN_FILE "local.list"
 
+/* Strings the layout's writer chose (file names, tags): invalid UTF-8 becomes U+FFFD, so the
+ * output stays JSON. Write errors show in ferror(stdout), checked by the caller. */
 static void json_str(FILE *f, const char *s)
 {
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                        fprintf(f, "\\%c", *p);
-                else if (*p < 0x20 || *p == 0x7f)
-                        fprintf(f, "\\u%04x", *p);
-                else
-                        fputc(*p, f);
-        }
-        fputc('"', f);
+        (void)json_write_string(f, s);
 }
 
 static const char *key_store(const struct trust_key *k)

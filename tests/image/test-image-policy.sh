@@ -271,6 +271,11 @@ out=$(run --image "$IMG:base" 2>&1 >/dev/null)
 check "a refusal quoting the file name carries no control character" "none" \
 	"$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out" | sed 's/^0$/none/')"
 check_match "and names the file escaped" 'x\\x1b\[1A\\x1b\[2K\\x0awould run now: yes\.minisig: wrong environment' "$out"
+# A name that is not UTF-8: inspect --json still writes JSON, the byte as U+FFFD.
+u mv "$d/$evil.minisig" "$d/$(printf 'bad\377name').minisig"
+out=$(u "$SBX" trust inspect --json "$IMG:base" 2>/dev/null)
+check "inspect --json of a signature named with invalid UTF-8 is JSON" "bad\ufffdname.minisig" \
+	"$(python3 -c 'import json,sys; print(json.loads(sys.stdin.buffer.read().decode("utf-8"))["images"][0]["signatures"][0]["file"].rsplit("/", 1)[-1].encode("ascii","backslashreplace").decode())' <<<"$out" 2>&1)"
 fresh_sigs; fresh_state; policy
 
 tap_done
