@@ -167,7 +167,8 @@ int run_image_prepare(const char *ref, const char *name, const struct policy *ef
         if (r < 0)
                 return r;
         if (!unsigned_ok) {
-                r = trust_state_record(state_path, &ri.verdict.statement, true, e);
+                r = trust_state_record(state_path, &ri.verdict.statement, true, req.allowed_envs,
+                                       e);
                 if (r < 0)
                         return r;
         }

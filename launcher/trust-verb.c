@@ -504,7 +504,7 @@ static int trust_verify_verb(int argc, char **argv)
         }
         if (v.warning)
                 log_error("trust verify: warning: stale image: %s", v.warning);
-        if (record && trust_state_record(state_path, &v.statement, false, &e) < 0) {
+        if (record && trust_state_record(state_path, &v.statement, false, NULL, &e) < 0) {
                 trust_verdict_done(&v);
                 return log_error("trust verify: %s", e.msg), EXIT_LAUNCHER_ERROR;
         }

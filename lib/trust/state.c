@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fs-util.h"
+#include "strv.h"
 #include "trust-util.h"
 #include "trust.h"
 
@@ -129,25 +130,69 @@ static const struct trust_state_entry *find(const struct trust_state *s, const c
         return NULL;
 }
 
+/* Why a mark of another environment counts. */
+static const char *cross_env_note(char *const *envs)
+{
+        return envs ? " (AllowedEnvironments= accepts both, so one version sequence spans them)"
+                    : " (no AllowedEnvironments=: every environment's signature is accepted, so "
+                      "one version sequence spans them)";
+}
+
+/* The highest run (or seen) mark of st's name over the environments that compete with st's:
+ * every environment when envs is NULL (the policy accepts any), else those of envs and st's own.
+ * Whoever can write the layout picks which of its signatures is presented; a mark kept for one
+ * environment only would let an old signature for another slip under it. */
+static const struct trust_state_entry *
+highest(const struct trust_state *s, const struct trust_statement *st, char *const *envs, bool run)
+{
+        const struct trust_state_entry *best = NULL;
+
+        for (size_t i = 0; s && i < s->n; i++) {
+                const struct trust_state_entry *m = &s->entries[i];
+
+                if (m->run != run || !streq(m->name, st->name))
+                        continue;
+                if (envs && !streq(m->env, st->env) && strv_find(envs, m->env) < 0)
+                        continue;
+                if (!best || m->version > best->version)
+                        best = m;
+        }
+        return best;
+}
+
+/* " for ENV" naming the mark's environment where it is not st's, else "". */
+static const char *mark_env(const struct trust_state_entry *m, const struct trust_statement *st,
+                            char *buf, size_t size)
+{
+        if (streq(m->env, st->env))
+                return "";
+        snprintf(buf, size, " for %s", m->env);
+        return buf;
+}
+
 int trust_state_check(const struct trust_state *s, const struct trust_statement *st,
-                      enum trust_rollback mode, char **ret_warning, struct sb_error *e)
+                      char *const *envs, enum trust_rollback mode, char **ret_warning,
+                      struct sb_error *e)
 {
         const struct trust_state_entry *run, *seen;
+        char where[TRUST_ENV_MAX + 8];
 
         *ret_warning = NULL;
         if (mode == TRUST_ROLLBACK_OFF)
                 return 0;
-        run = find(s, st->name, st->env, true);
-        seen = find(s, st->name, st->env, false);
+        run = highest(s, st, envs, true);
+        seen = highest(s, st, envs, false);
         if (run && st->version < run->version)
                 return sb_error_set(e, -ESTALE,
                                     "rollback: %s version %" PRIu64 " for %s is older than version "
-                                    "%" PRIu64 ", which already ran here",
-                                    st->name, st->version, st->env, run->version);
-        /* One version, two manifests: the signer (or its key) equivocates; neither is safe to
-         * prefer. */
+                                    "%" PRIu64 "%s, which already ran here%s",
+                                    st->name, st->version, st->env, run->version,
+                                    mark_env(run, st, where, sizeof(where)),
+                                    streq(run->env, st->env) ? "" : cross_env_note(envs));
+        /* One version, two manifests in one environment: the signer (or its key) equivocates;
+         * neither is safe to prefer. (Across environments a version may be rebuilt.) */
         for (int k = 0; k < 2; k++) {
-                const struct trust_state_entry *m = k == 0 ? run : seen;
+                const struct trust_state_entry *m = find(s, st->name, st->env, k == 0);
                 if (m && st->version == m->version && !streq(st->manifest, m->digest))
                         return sb_error_set(e, -ESTALE,
                                             "rollback: %s version %" PRIu64 " for %s was signed "
@@ -160,12 +205,15 @@ int trust_state_check(const struct trust_state *s, const struct trust_statement 
                 if (mode == TRUST_ROLLBACK_STRICT)
                         return sb_error_set(e, -ESTALE,
                                             "stale: %s version %" PRIu64 " for %s is superseded "
-                                            "by version %" PRIu64 ", seen here before",
-                                            st->name, st->version, st->env, seen->version);
+                                            "by version %" PRIu64 "%s, seen here before%s",
+                                            st->name, st->version, st->env, seen->version,
+                                            mark_env(seen, st, where, sizeof(where)),
+                                            streq(seen->env, st->env) ? "" : cross_env_note(envs));
                 if (asprintf(&w,
                              "%s version %" PRIu64 " for %s is superseded by version %" PRIu64
-                             ", seen here before",
-                             st->name, st->version, st->env, seen->version) < 0)
+                             "%s, seen here before",
+                             st->name, st->version, st->env, seen->version,
+                             mark_env(seen, st, where, sizeof(where))) < 0)
                         return sb_error_set(e, -ENOMEM, "out of memory");
                 *ret_warning = w;
         }
@@ -207,7 +255,7 @@ static int mkdir_parents_of(const char *path)
 }
 
 int trust_state_record(const char *path, const struct trust_statement *st, bool run,
-                       struct sb_error *e)
+                       char *const *envs, struct sb_error *e)
 {
         _cleanup_free_ char *lock_path = NULL, *dir = NULL, *text = NULL;
         _cleanup_close_ int lock_fd = -EBADF, dir_fd = -EBADF;
@@ -241,7 +289,7 @@ int trust_state_record(const char *path, const struct trust_statement *st, bool 
         if (run) {
                 char *warning = NULL;
 
-                r = trust_state_check(&s, st, TRUST_ROLLBACK_WARN_STALE, &warning, e);
+                r = trust_state_check(&s, st, envs, TRUST_ROLLBACK_WARN_STALE, &warning, e);
                 free(warning);
                 if (r < 0) {
                         trust_state_done(&s);

@@ -42,9 +42,10 @@
  *   7. name, if the caller expects one; environment among the allowed ones
  *   8. time: not issued in the future (beyond TRUST_CLOCK_SKEW), not expired, not older than
  *      max_age
- *   9. rollback (trust_state_check()): a lower version than the highest run for name+env, or the
- *      same version with another manifest, is refused; a lower version than the highest seen is
- *      "stale": refused or only warned about, per trust_request.rollback. */
+ *   9. rollback (trust_state_check()): a lower version than the highest run for the name in any
+ *      environment the request accepts, or the same version with another manifest in the same
+ *      environment, is refused; a lower version than the highest seen is "stale": refused or
+ *      only warned about, per trust_request.rollback. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -146,10 +147,13 @@ enum trust_rollback {
         TRUST_ROLLBACK_WARN_STALE, /* rollback refused, stale images warned about */
 };
 
-/* Check st (of manifest digest st->manifest) against the marks. 0 (with *ret_warning set to a
+/* Check st (of manifest digest st->manifest) against the marks of its name in every environment
+ * that envs accepts (NULL: any; st's own always): those are the signatures whoever writes the
+ * layout may choose between, so they share one version sequence. 0 (with *ret_warning set to a
  * malloc'ed message for a stale image under WARN_STALE, else NULL), or -ESTALE with a message. */
 int trust_state_check(const struct trust_state *s, const struct trust_statement *st,
-                      enum trust_rollback mode, char **ret_warning, struct sb_error *e);
+                      char *const *envs, enum trust_rollback mode, char **ret_warning,
+                      struct sb_error *e);
 
 /* Raise the "seen" mark (and with run, the "run" mark) of st's name+env to st's version and
  * digest where it is higher, under the lock, re-reading the file first. The file is written
@@ -157,7 +161,7 @@ int trust_state_check(const struct trust_state *s, const struct trust_statement 
  * trust_state_check() are applied again first, under the lock, to the file as it is now: another
  * sandbox may have run a newer version since the caller's check (-ESTALE, nothing written). */
 int trust_state_record(const char *path, const struct trust_statement *st, bool run,
-                       struct sb_error *e);
+                       char *const *envs, struct sb_error *e);
 
 /* ---- verification ------------------------------------------------------------------------------
  */

@@ -199,7 +199,8 @@ static int check_one(const struct trust_store *store, const struct trust_request
 
         *ret_stage = STAGE_ROLLBACK;
         if (req->state) {
-                r = trust_state_check(req->state, &st, req->rollback, &warning, &e2);
+                r = trust_state_check(req->state, &st, req->allowed_envs, req->rollback, &warning,
+                                      &e2);
                 if (r < 0) {
                         r = sb_error_set(e, r, "%s: %s", file, e2.msg);
                         goto out;

@@ -194,6 +194,21 @@ check_match "RollbackProtection=warn-stale: the stale image runs with a warning"
 sign admin v1 prod 1
 expect_fail "RollbackProtection=warn-stale still refuses a rollback" "rollback: org.example.app version 1" \
 	run --image "$IMG:v1"
+# An old image signed for another environment: whoever writes the layout picks the signature, so
+# with any environment accepted the run mark of prod holds for dev; only a policy that leaves
+# prod out keeps dev's marks apart.
+fresh_sigs; fresh_state; policy
+sign admin base prod 2; sign admin v1 dev 1
+check "prod version 2 runs" "ran-base" "$(run --image "$IMG:base" 2>&1)"
+expect_fail "no AllowedEnvironments=: an older version signed for dev is a rollback" \
+	"rollback: org.example.app version 1 for dev is older than version 2 for prod, which already ran here \(no AllowedEnvironments=" \
+	run --image "$IMG:v1"
+policy "AllowedEnvironments=prod dev"
+expect_fail "AllowedEnvironments=prod dev: the same, both environments count" \
+	"older than version 2 for prod, which already ran here \(AllowedEnvironments= accepts both" \
+	run --image "$IMG:v1"
+policy "AllowedEnvironments=dev"
+check "AllowedEnvironments=dev: prod's marks are not dev's" "ran-v1" "$(run --image "$IMG:v1" 2>&1)"
 policy
 expect_fail "a user's profile cannot relax RollbackProtection= when no admin policy does" \
 	"RollbackProtection=warn-stale asks for more than the ceiling" \

@@ -213,39 +213,56 @@ TEST(rollback_state)
         snprintf(path, sizeof(path), "%s/sub/trust-state", dir);
         ASSERT_OK(trust_state_load(path, &s, &e)); /* missing: empty */
         ASSERT_EQ(s.n, 0);
-        ASSERT_OK(trust_state_check(&s, &v6, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_OK(trust_state_check(&s, &v6, NULL, TRUST_ROLLBACK_STRICT, &warning, &e));
 
         /* 7 ran */
-        ASSERT_OK(trust_state_record(path, &v7, true, &e));
+        ASSERT_OK(trust_state_record(path, &v7, true, NULL, &e));
         ASSERT_OK(trust_state_load(path, &s, &e));
         ASSERT_EQ(s.n, 2);
-        ASSERT_OK(trust_state_check(&s, &v7, TRUST_ROLLBACK_STRICT, &warning, &e));
-        ASSERT_EQ(trust_state_check(&s, &v6, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
+        ASSERT_OK(trust_state_check(&s, &v7, NULL, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_EQ(trust_state_check(&s, &v6, NULL, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
         ASSERT_TRUE(strstr(e.msg, "rollback") != NULL);
-        ASSERT_EQ(trust_state_check(&s, &v6, TRUST_ROLLBACK_WARN_STALE, &warning, &e), -ESTALE);
-        ASSERT_OK(trust_state_check(&s, &v6, TRUST_ROLLBACK_OFF, &warning, &e));
-        ASSERT_EQ(trust_state_check(&s, &v7b, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
+        ASSERT_EQ(trust_state_check(&s, &v6, NULL, TRUST_ROLLBACK_WARN_STALE, &warning, &e),
+                  -ESTALE);
+        ASSERT_OK(trust_state_check(&s, &v6, NULL, TRUST_ROLLBACK_OFF, &warning, &e));
+        ASSERT_EQ(trust_state_check(&s, &v7b, NULL, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
         ASSERT_TRUE(strstr(e.msg, "another manifest") != NULL);
-        /* other environment: independent */
+        /* Another environment's old signature: whoever writes the layout chooses which signature
+         * is presented, so where the policy accepts any environment (NULL) or both, prod's mark
+         * holds for dev too; only where prod is not accepted are the marks apart. */
         strcpy(v6.env, "dev");
-        ASSERT_OK(trust_state_check(&s, &v6, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_EQ(trust_state_check(&s, &v6, NULL, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
+        ASSERT_TRUE(strstr(e.msg, "older than version 7 for prod") != NULL);
+        ASSERT_TRUE(strstr(e.msg, "no AllowedEnvironments=") != NULL);
+        {
+                char *both[] = {(char *)"dev", (char *)"prod", NULL},
+                     *dev[] = {(char *)"dev", NULL};
+
+                ASSERT_EQ(trust_state_check(&s, &v6, both, TRUST_ROLLBACK_STRICT, &warning, &e),
+                          -ESTALE);
+                ASSERT_OK(trust_state_check(&s, &v6, dev, TRUST_ROLLBACK_STRICT, &warning, &e));
+        }
+        /* a newer version in another environment, or the same with another manifest, is fine */
+        strcpy(v7b.env, "dev");
+        ASSERT_OK(trust_state_check(&s, &v7b, NULL, TRUST_ROLLBACK_STRICT, &warning, &e));
+        strcpy(v7b.env, "prod");
         strcpy(v6.env, "prod");
         trust_state_done(&s);
 
         /* 9 seen (not run): 7 is now stale, not a rollback */
-        ASSERT_OK(trust_state_record(path, &v9, false, &e));
+        ASSERT_OK(trust_state_record(path, &v9, false, NULL, &e));
         ASSERT_OK(trust_state_load(path, &s, &e));
-        ASSERT_EQ(trust_state_check(&s, &v7, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
+        ASSERT_EQ(trust_state_check(&s, &v7, NULL, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
         ASSERT_TRUE(strstr(e.msg, "stale") != NULL);
-        ASSERT_OK(trust_state_check(&s, &v7, TRUST_ROLLBACK_WARN_STALE, &warning, &e));
+        ASSERT_OK(trust_state_check(&s, &v7, NULL, TRUST_ROLLBACK_WARN_STALE, &warning, &e));
         ASSERT_TRUE(warning && strstr(warning, "superseded by version 9"));
         free(warning);
         /* marks only go up: recording a run below the run mark is refused under the lock */
-        ASSERT_EQ(trust_state_record(path, &v6, true, &e), -ESTALE);
-        ASSERT_OK(trust_state_record(path, &v6, false, &e)); /* seen: nothing moves */
+        ASSERT_EQ(trust_state_record(path, &v6, true, NULL, &e), -ESTALE);
+        ASSERT_OK(trust_state_record(path, &v6, false, NULL, &e)); /* seen: nothing moves */
         trust_state_done(&s);
         ASSERT_OK(trust_state_load(path, &s, &e));
-        ASSERT_EQ(trust_state_check(&s, &v6, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
+        ASSERT_EQ(trust_state_check(&s, &v6, NULL, TRUST_ROLLBACK_STRICT, &warning, &e), -ESTALE);
         trust_state_done(&s);
 
         /* a damaged file is an error, never an empty state */
@@ -276,13 +293,13 @@ TEST(rollback_state_concurrent_runs)
         ASSERT_TRUE(mkdtemp(dir));
         snprintf(path, sizeof(path), "%s/trust-state", dir);
         ASSERT_OK(trust_state_load(path, &before, &e));
-        ASSERT_OK(trust_state_check(&before, &v6, TRUST_ROLLBACK_STRICT, &warning, &e));
-        ASSERT_OK(trust_state_check(&before, &v7, TRUST_ROLLBACK_STRICT, &warning, &e));
-        ASSERT_OK(trust_state_record(path, &v7, true, &e)); /* the newer one wins the race */
-        ASSERT_EQ(trust_state_record(path, &v6, true, &e), -ESTALE);
+        ASSERT_OK(trust_state_check(&before, &v6, NULL, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_OK(trust_state_check(&before, &v7, NULL, TRUST_ROLLBACK_STRICT, &warning, &e));
+        ASSERT_OK(trust_state_record(path, &v7, true, NULL, &e)); /* the newer one wins the race */
+        ASSERT_EQ(trust_state_record(path, &v6, true, NULL, &e), -ESTALE);
         ASSERT_TRUE(strstr(e.msg, "rollback") != NULL);
         /* the same version for another manifest: refused too */
-        ASSERT_EQ(trust_state_record(path, &v7b, true, &e), -ESTALE);
+        ASSERT_EQ(trust_state_record(path, &v7b, true, NULL, &e), -ESTALE);
         ASSERT_TRUE(strstr(e.msg, "another manifest") != NULL);
         /* and the file still says 7 ran, for DIGEST_B */
         ASSERT_OK(trust_state_load(path, &after, &e));
@@ -292,7 +309,7 @@ TEST(rollback_state_concurrent_runs)
                 ASSERT_STREQ(after.entries[i].digest, DIGEST_B);
         }
         /* the same run again is fine (a second start of what ran) */
-        ASSERT_OK(trust_state_record(path, &v7, true, &e));
+        ASSERT_OK(trust_state_record(path, &v7, true, NULL, &e));
         trust_state_done(&before);
         trust_state_done(&after);
         ASSERT_EQ(test_rm_rf(dir), 0);
