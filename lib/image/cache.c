@@ -241,7 +241,6 @@ static int unpack_layer(struct image_cache *c, const struct image *img, size_t i
         _cleanup_close_ int blob_fd = -EBADF, copy_fd = -EBADF, tfd = -EBADF, rfd = -EBADF;
         struct image_unpack_stats stats = {};
         struct sb_error e2 = {};
-        struct stat st;
         bool created = false;
         int r;
 
@@ -252,28 +251,23 @@ static int unpack_layer(struct image_cache *c, const struct image *img, size_t i
         blob_fd = image_blob_open(img->layout_fd, l->desc.digest, l->desc.size, &e2);
         if (blob_fd < 0)
                 return sb_error_set(e, blob_fd, "layer %s: %s", label, e2.msg);
-        if (fstat(blob_fd, &st) < 0)
-                return sb_error_set(e, -errno, "layer %s: %m", label);
-        /* Hash first, unpack after: between the two, whoever can write the blob could change it.
-         * When that is anyone but the caller and root (the file is someone else's, or group- or
-         * world-writable; with ACLs, the group bits hold the mask) the check and the unpack both
-         * read a private copy made while hashing. A file of the caller's is read in place, and
-         * the unpacker's own hash of the stream (diff_id, below) catches a change. */
-        if ((st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & 022)) {
-                copy_fd = openat(c->dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-                if (copy_fd < 0)
-                        return sb_error_set(e, -errno, "layer %s: cannot make a private copy: %m",
-                                            label);
-        }
+        /* Hash first, unpack after, and never from the file hashed: whoever can write the blob
+         * (a process of the caller's, a sandboxed app given the layout's directory, a network or
+         * FUSE file system serving other bytes on a second read) could change it in between,
+         * and the unpacker (libarchive, here outside any sandbox) would parse bytes no one
+         * vouched for before its stream hash refused them. The check and the unpack both read
+         * a private copy, made while hashing, in the cache's own directory: one copy per layer
+         * per cold start. */
+        copy_fd = openat(c->dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (copy_fd < 0)
+                return sb_error_set(e, -errno, "layer %s: cannot make a private copy: %m", label);
         r = image_blob_verify_fd(blob_fd, l->desc.digest, l->desc.size, copy_fd, &e2);
         if (r < 0)
                 return sb_error_set(e, r, "layer %s: %s", label, e2.msg);
         /* An uncompressed layer is its own diff: its diff_id is the blob digest just checked.
          * It is still handed to the unpacker, which hashes the stream it unpacks, as it does for
-         * every compressed layer: a blob read in place may have changed since it was hashed
-         * (another process of the caller's, a network or FUSE file system that serves other
-         * bytes on the second read), and a tree unpacked from other bytes must never become the
-         * cache entry of this digest. */
+         * every compressed layer: a tree unpacked from other bytes than those checked must never
+         * become the cache entry of this digest, whatever happens to the copy. */
         if (l->compression == OCI_COMPRESSION_NONE && !streq(diff_id, l->desc.digest))
                 return sb_error_set(e, -EBADMSG,
                                     "layer %s: uncompressed, but the config's rootfs.diff_ids "
@@ -301,9 +295,9 @@ static int unpack_layer(struct image_cache *c, const struct image *img, size_t i
                 struct notice_prefix np = {.fn = opts ? opts->notice : NULL,
                                            .userdata = opts ? opts->userdata : NULL,
                                            .layer = label};
-                r = image_layer_unpack(copy_fd >= 0 ? copy_fd : blob_fd, l->compression, diff_id,
-                                       rfd, opts ? opts->limits : NULL,
-                                       np.fn ? prefixed_notice : NULL, &np, &stats, &e2);
+                r = image_layer_unpack(copy_fd, l->compression, diff_id, rfd,
+                                       opts ? opts->limits : NULL, np.fn ? prefixed_notice : NULL,
+                                       &np, &stats, &e2);
         }
         if (r < 0) {
                 r = sb_error_set(e, r, "layer %s: %s", label, e2.msg);

@@ -213,7 +213,9 @@ TEST(blob_changed_after_its_check_never_enters_the_cache)
         ASSERT_OK(image_open(layout, NULL, &img, &e));
         ASSERT_OK(image_cache_open(cache_path, &cache, &e));
 
-        /* The blob is the caller's own file, 0644: the case the cache reads in place. */
+        /* The blob is the caller's own file, 0644, which the cache once read twice: hashed, then
+         * rewound and unpacked in place. It must be read once, into a private copy, so a change
+         * after its check reaches nothing (the lseek() above would make one at a rewind). */
         snprintf(path, sizeof(path), "%s/blobs/sha256/%s", layout, digest_hex(layer_d));
         ASSERT_OK(stat(path, &st));
         mutate_path = path;
@@ -222,9 +224,11 @@ TEST(blob_changed_after_its_check_never_enters_the_cache)
         mutate_ino = st.st_ino;
         r = image_prepare_layers(img, cache, NULL, &layers, &e);
         mutate_path = NULL;
-        if (mutations == 0)
-                printf("# the blob was not rewound in place: nothing to race\n");
-        if (r >= 0) {
+        ASSERT_EQ(mutations, 0);
+        if (r < 0)
+                printf("# %s\n", e.msg);
+        ASSERT_OK(r);
+        {
                 /* only the bytes that were checked may be what the cache holds */
                 char got[16] = "";
                 int fd;
@@ -237,13 +241,6 @@ TEST(blob_changed_after_its_check_never_enters_the_cache)
                 close(fd);
                 ASSERT_STREQ(got, "good\n");
                 image_layers_done(&layers);
-        } else {
-                printf("# refused: %s\n", e.msg);
-                ASSERT_EQ(r, -EBADMSG);
-                ASSERT_TRUE(strstr(e.msg, "hashes to") != NULL);
-                /* and nothing was left in the cache for a later start to trust */
-                snprintf(path, sizeof(path), "%s/sha256-%s", cache_path, digest_hex(layer_d));
-                ASSERT_EQ(stat(path, &st), -1);
         }
         ASSERT_EQ(test_rm_rf(base), 0);
 }
