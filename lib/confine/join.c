@@ -324,6 +324,53 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
         _exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_LAUNCHER_ERROR);
 }
 
+/* Is the process whose /proc/PID/status is status PID 1 of a pid namespace one level below the
+ * reader's ("NSpid:\tHOSTPID\t1")? A process of the user's session has one pid there, the PID 1
+ * of a sandbox two. */
+static bool status_is_child_ns_init(const char *status)
+{
+        const char *f = proc_status_field(status, "NSpid");
+        long host, inner;
+        int used = 0;
+
+        return f && sscanf(f, "%ld %ld%n", &host, &inner, &used) == 2 && host > 0 && inner == 1 &&
+               (f[used] == '\n' || f[used] == '\0');
+}
+
+int instance_open_init(const struct instance *i, struct sb_error *e)
+{
+        _cleanup_close_ int fd = -EBADF;
+        char buf[4096];
+        pid_t ppid;
+        bool owned;
+        int r;
+
+        if (i->init_pid <= 0)
+                return sb_error_set(e, -EAGAIN, "the sandbox '%s' is still starting", i->name);
+        fd = pidfd_open(i->init_pid);
+        if (fd == -ENOSYS)
+                return sb_error_set(e, -EOPNOTSUPP,
+                                    "this kernel has no pidfd_open (Linux 5.3) and cannot reach "
+                                    "a sandbox safely");
+        /* From here on the pid is pinned: what we read of it is the pidfd's process. */
+        if (fd < 0 || !proc_pid_matches(i->init_pid, i->init_start))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        r = proc_status(i->init_pid, getuid(), &ppid, &owned);
+        if (r >= 0 && proc_status_read(i->init_pid, buf, sizeof(buf)) < 0)
+                r = -ESRCH;
+        if (r < 0)
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        /* The record names the processes; the kernel must confirm they are a sandbox: a record
+         * naming some other process of the user (whose pid and start time anyone can read) must
+         * not make `stop` signal it, nor `enter` look at it. */
+        if (!owned || ppid != i->monitor_pid || !status_is_child_ns_init(buf))
+                return sb_error_set(e, -EPERM,
+                                    "pid %d (recorded for '%s') is not a sandbox of yours started "
+                                    "by pid %d; refusing",
+                                    (int)i->init_pid, i->name, (int)i->monitor_pid);
+        return TAKE_FD(fd);
+}
+
 int instance_enter(const struct instance *i, char **argv, int *ret_status, struct sb_error *e)
 {
         _cleanup_close_ int init_fd = -EBADF, member_fd = -EBADF;
@@ -332,8 +379,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                     CLONE_NEWCGROUP;
         struct report rep;
         sigset_t all, old;
-        pid_t ppid, child, member = 0;
-        bool owned;
+        pid_t child, member = 0;
         ssize_t n;
         int r, status, mode = 0, filters = -1;
         uint64_t bounding = 0;
@@ -341,23 +387,9 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (!argv || !argv[0])
                 return sb_error_set(e, -EINVAL, "no command to run");
-        if (i->init_pid <= 0)
-                return sb_error_set(e, -EAGAIN, "the sandbox '%s' is still starting", i->name);
-        init_fd = pidfd_open(i->init_pid);
-        if (init_fd == -ENOSYS)
-                return sb_error_set(e, -EOPNOTSUPP,
-                                    "this kernel has no pidfd_open (Linux 5.3) and cannot join "
-                                    "a sandbox safely");
-        if (init_fd < 0 || !proc_pid_matches(i->init_pid, i->init_start))
-                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
-        r = proc_status(i->init_pid, getuid(), &ppid, &owned);
-        if (r < 0)
-                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
-        if (!owned || ppid != i->monitor_pid)
-                return sb_error_set(e, -EPERM,
-                                    "pid %d (recorded for '%s') is not a sandbox of yours started "
-                                    "by pid %d; refusing",
-                                    (int)i->init_pid, i->name, (int)i->monitor_pid);
+        init_fd = instance_open_init(i, e);
+        if (init_fd < 0)
+                return init_fd;
 
         /* Fail closed unless we can load what the sandbox has: PID 1 loaded the default filter
          * and, with a SystemCallFilter=, a second one, and it never loads another. A record

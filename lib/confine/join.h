@@ -41,6 +41,12 @@
 #include "error.h"
 #include "instance.h"
 
+/* A pidfd of the sandbox's PID 1, once the kernel has confirmed through it what the record says:
+ * started at the recorded time, all four uids the caller's, a child of the recorded monitor, and
+ * PID 1 of a pid namespace of its own. The pidfd, or -errno with e set: -EAGAIN (still starting),
+ * -ESRCH (gone), -EPERM (not a sandbox of the caller's), -EOPNOTSUPP (no pidfd_open). */
+int instance_open_init(const struct instance *i, struct sb_error *e);
+
 /* Run argv (argv[0] looked up in the sandbox's PATH) in the sandbox of i, wait for it. 0 with
  * the exit status in *ret_status, or -errno with a message (and 125, 126 or 127 in *ret_status
  * as for `sandbox run`): -ESRCH (gone), -EPERM (not the caller's), -EOPNOTSUPP (a kernel
