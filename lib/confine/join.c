@@ -28,6 +28,9 @@
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
 
+#ifndef PIDFD_GET_NET_NAMESPACE
+#define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4) /* Linux 6.11 */
+#endif
 #ifndef PIDFD_GET_USER_NAMESPACE
 #define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9) /* Linux 6.11 */
 #endif
@@ -179,6 +182,30 @@ static int check_userns(int pidfd, pid_t pid, const char *name, struct sb_error 
         if (st.st_ino == self.st_ino && st.st_dev == self.st_dev)
                 return sb_error_set(
                     e, -EPERM, "'%s' runs in your own user namespace: it is not a sandbox", name);
+        return 0;
+}
+
+/* Whether the process behind pidfd has a network namespace of its own (another than ours). */
+static int netns_is_private(int pidfd, pid_t pid, const char *name, bool *ret, struct sb_error *e)
+{
+        _cleanup_close_ int ns = -EBADF;
+        struct stat st, self;
+
+        ns = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
+        if (ns < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
+                char path[64];
+
+                snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+                ns = open(path, O_RDONLY | O_CLOEXEC);
+                if (ns >= 0 && !pidfd_alive(pidfd))
+                        return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", name);
+        }
+        if (ns < 0)
+                return sb_error_set(e, -errno, "cannot inspect the network namespace of '%s': %m",
+                                    name);
+        if (fstat(ns, &st) < 0 || stat("/proc/self/ns/net", &self) < 0)
+                return sb_error_set(e, -errno, "cannot compare network namespaces: %m");
+        *ret = st.st_ino != self.st_ino || st.st_dev != self.st_dev;
         return 0;
 }
 
@@ -383,6 +410,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         ssize_t n;
         int r, status, mode = 0, filters = -1;
         uint64_t bounding = 0;
+        bool private_network = false;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (!argv || !argv[0])
@@ -409,6 +437,17 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         r = check_userns(member_fd, member, i->name, e);
         if (r < 0)
                 return r;
+        /* Which network the command gets is the kernel's to say, not the record's: a record that
+         * says "the host's" of a sandbox with a network of its own would give the command the
+         * host's network that the app does not have. */
+        r = netns_is_private(member_fd, member, i->name, &private_network, e);
+        if (r < 0)
+                return r;
+        if (private_network != i->private_network)
+                return sb_error_set(e, -EPERM,
+                                    "the network namespace of '%s' is not the one its record "
+                                    "describes; refusing to enter it",
+                                    i->name);
         /* The record is the user's file, and so is anything a sandbox with their runtime dir
          * bound in could write: it may not hand the joined command a capability the sandbox's
          * own app cannot have. */
@@ -433,7 +472,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                                             "libseccomp.so.2: %m",
                                             i->name);
         }
-        if (i->private_network)
+        if (private_network)
                 flags |= CLONE_NEWNET;
         if (pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create a pipe: %m");

@@ -16,7 +16,9 @@
  * its user namespace is owned by the caller and is not the caller's own; PID 1 carries exactly
  * the seccomp filters the record says we will load (the default one, plus one for a
  * SystemCallFilter=), so a record that would make us load less than the app has is refused;
- * and the record's capabilities must lie within the joined process's bounding set.
+ * the record's capabilities must lie within the joined process's bounding set; and the joined
+ * process has a network namespace of its own exactly when the record says so (which decides
+ * whether we join it).
  *
  * What is left to trust in the record is its SystemCallFilter= text (the kernel shows how many
  * filters a process has, not what they say). The record is the caller's own file: it can only

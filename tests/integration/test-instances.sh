@@ -118,6 +118,17 @@ check "enter: a record claiming CAP_SYS_ADMIN the app lacks is refused" 125 "$?"
 check_match "... saying why" "capabilities its app cannot have" "$out"
 rm -f "$RT1/sandbox/instances/t1forged"
 
+# ... and one that says the host's network for a sandbox with a network of its own (the joined
+# command would get the host's network, which the app does not have).
+sed 's/^name=.*/name=t1forged/; s/^private_network=.*/private_network=0/' \
+	"$RT1/sandbox/instances/t1" >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb enter t1forged -- readlink /proc/self/ns/net 2>&1)
+check "enter: a record with another network namespace is refused" 125 "$?"
+check_match "... saying why" "network namespace" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
+
 # A record whose PID 1 is some other process of the user (anyone can read a pid's start time and
 # parent) must not make stop signal it, nor enter look at it: only a sandbox's PID 1 qualifies.
 start_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
