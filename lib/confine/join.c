@@ -395,6 +395,9 @@ int instance_open_init(const struct instance *i, struct sb_error *e)
                                     "pid %d (recorded for '%s') is not a sandbox of yours started "
                                     "by pid %d; refusing",
                                     (int)i->init_pid, i->name, (int)i->monitor_pid);
+        /* Not reaped yet, so what /proc showed under its pid was still this process. */
+        if (!pidfd_alive(fd))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
         return TAKE_FD(fd);
 }
 

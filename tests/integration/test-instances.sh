@@ -129,6 +129,16 @@ check "enter: a record with another network namespace is refused" 125 "$?"
 check_match "... saying why" "network namespace" "$out"
 rm -f "$RT1/sandbox/instances/t1forged"
 
+# ... and one that names a cgroup other than the sandbox's (the command would leave its limits).
+{ grep -v '^cgroup=' "$RT1/sandbox/instances/t1" | sed 's/^name=.*/name=t1forged/'
+	echo "cgroup=/sbxtest-elsewhere"; } >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb enter t1forged -- true 2>&1)
+check "enter: a record naming another cgroup is refused" 125 "$?"
+check_match "... saying why" "not in /sbxtest-elsewhere as its record says" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
+
 # A record whose PID 1 is some other process of the user (anyone can read a pid's start time and
 # parent) must not make stop signal it, nor enter look at it: only a sandbox's PID 1 qualifies.
 start_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
