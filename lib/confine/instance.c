@@ -428,7 +428,8 @@ int instance_read(int dir_fd, const char *name, struct instance *ret, struct sb_
         if (!instance_name_is_valid(name))
                 return sb_error_set(e, -EINVAL,
                                     "'%s' is not a sandbox name (1-64 of A-Z a-z 0-9 _ . -)", name);
-        fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO in place of a record must be refused (below), not waited on. */
+        fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
                 return sb_error_set(e, -errno,
                                     errno == ENOENT ? "no sandbox named '%s' is running"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -179,6 +180,30 @@ TEST(read_refuses_bad_records)
                 fclose(f);
                 ASSERT_TRUE(instance_read(fd, "t1", &r, NULL) < 0);
         }
+        ASSERT_OK(unlinkat(fd, "t1", 0));
+        close(fd);
+        ASSERT_OK(rmdir(dir));
+}
+
+TEST(read_refuses_a_fifo_without_blocking)
+{
+        char dir[] = "/tmp/test-instance.XXXXXX";
+        struct instance r = {}, *l = NULL;
+        size_t n = 0;
+        int fd;
+
+        /* A FIFO where a record should be is no record: open() must not wait for a writer, or
+         * ps, enter and stop would hang on it. SIGALRM turns a hang into a failure. */
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(mkfifoat(fd, "t1", 0600));
+        alarm(10);
+        ASSERT_TRUE(instance_read(fd, "t1", &r, NULL) < 0);
+        ASSERT_OK(instance_list(fd, &l, &n));
+        alarm(0);
+        ASSERT_EQ(n, 0u);
+        instance_list_free(l, n);
         ASSERT_OK(unlinkat(fd, "t1", 0));
         close(fd);
         ASSERT_OK(rmdir(dir));
