@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,14 +191,38 @@ static int write_temp(int dir_fd, const struct instance *i, char *tmp, size_t tm
         return 0;
 }
 
+/* Take the registry's lock: flock() on a descriptor of its own (a lock belongs to the open file
+ * description, which a caller's dir_fd may share with a fork). Released by closing the fd. */
+static int lock_registry(int dir_fd)
+{
+        _cleanup_close_ int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return TAKE_FD(fd);
+}
+
 int instance_register(int dir_fd, const struct instance *i, struct sb_error *e)
 {
+        _cleanup_close_ int lock = -EBADF;
         char tmp[INSTANCE_NAME_MAX + 32];
         int r;
 
         r = write_temp(dir_fd, i, tmp, sizeof(tmp), e);
         if (r < 0)
                 return r;
+        /* Whoever replaces a stale record must hold the lock from reading it to linking its own:
+         * otherwise two launchers that both read the stale one could each unlink what is there
+         * and link theirs, the second removing the first's live record, and both would run
+         * under one name. instance_remove() takes it too. */
+        lock = lock_registry(dir_fd);
+        if (lock < 0) {
+                (void)unlinkat(dir_fd, tmp, 0);
+                return sb_error_set(e, lock, "cannot lock the instance registry: %m");
+        }
         /* linkat() never replaces an existing name: it is the lock that makes names unique. */
         for (int attempt = 0;; attempt++) {
                 struct instance old = {};
@@ -452,9 +477,15 @@ bool instance_is_alive(const struct instance *i)
 
 int instance_remove(int dir_fd, const char *name, pid_t monitor_pid)
 {
+        _cleanup_close_ int lock = -EBADF;
         struct instance i = {};
         int r;
 
+        /* Under the lock, so that the record we check is the one we unlink (instance_register()
+         * replaces a stale record under it). */
+        lock = lock_registry(dir_fd);
+        if (lock < 0)
+                return lock;
         r = instance_read(dir_fd, name, &i, NULL);
         if (r >= 0 && i.monitor_pid != monitor_pid)
                 r = -ESTALE; /* someone else's by now */

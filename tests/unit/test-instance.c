@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -181,6 +182,77 @@ TEST(read_refuses_bad_records)
                 ASSERT_TRUE(instance_read(fd, "t1", &r, NULL) < 0);
         }
         ASSERT_OK(unlinkat(fd, "t1", 0));
+        close(fd);
+        ASSERT_OK(rmdir(dir));
+}
+
+/* One of CONTENDERS processes that race to register "t1" over a stale record: reports 'W' (won)
+ * or 'L' on report, then stays alive (so that its record is not stale) until hold closes. */
+#define CONTENDERS 6
+static _noreturn_ void contend(int dir_fd, int go, int report, int hold)
+{
+        struct instance i = {.name = (char *)"t1", .uid = getuid(), .monitor_pid = getpid()};
+        char c;
+
+        if (proc_pid_start_time(getpid(), &i.monitor_start) < 0 || read(go, &c, 1) < 0)
+                _exit(1);
+        c = instance_register(dir_fd, &i, NULL) >= 0 ? 'W' : 'L';
+        if (write(report, &c, 1) != 1)
+                _exit(1);
+        if (read(hold, &c, 1) < 0)
+                _exit(1);
+        _exit(0);
+}
+
+TEST(register_over_a_stale_record_has_one_winner)
+{
+        char dir[] = "/tmp/test-instance.XXXXXX";
+        struct instance stale = {.name = (char *)"t1", .uid = getuid(), .monitor_pid = getpid()};
+        struct sb_error e = {};
+        int fd;
+
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(proc_pid_start_time(getpid(), &stale.monitor_start));
+        stale.monitor_start++; /* not us: a sandbox that is gone */
+        for (int round = 0; round < 200; round++) {
+                int go[2], report[2], hold[2], won = 0;
+                pid_t pids[CONTENDERS];
+
+                (void)unlinkat(fd, "t1", 0);
+                ASSERT_OK(instance_update(fd, &stale, &e));
+                ASSERT_OK(pipe(go));
+                ASSERT_OK(pipe(report));
+                ASSERT_OK(pipe(hold));
+                for (int k = 0; k < CONTENDERS; k++) {
+                        pids[k] = fork();
+                        ASSERT_TRUE(pids[k] >= 0);
+                        if (pids[k] == 0) {
+                                close(go[1]);
+                                close(report[0]);
+                                close(hold[1]);
+                                contend(fd, go[0], report[1], hold[0]);
+                        }
+                }
+                close(go[0]);
+                close(report[1]);
+                close(hold[0]);
+                close(go[1]); /* all at once */
+                for (int k = 0; k < CONTENDERS; k++) {
+                        char c = 0;
+
+                        ASSERT_EQ(read(report[0], &c, 1), 1);
+                        won += c == 'W';
+                }
+                close(hold[1]);
+                close(report[0]);
+                for (int k = 0; k < CONTENDERS; k++)
+                        (void)waitpid(pids[k], NULL, 0);
+                if (won != 1)
+                        TEST_FAIL("round %d: %d sandboxes registered the name", round, won);
+        }
+        (void)unlinkat(fd, "t1", 0);
         close(fd);
         ASSERT_OK(rmdir(dir));
 }
