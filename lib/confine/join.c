@@ -379,7 +379,8 @@ int instance_open_init(const struct instance *i, struct sb_error *e)
                 return sb_error_set(e, -EOPNOTSUPP,
                                     "this kernel has no pidfd_open (Linux 5.3) and cannot reach "
                                     "a sandbox safely");
-        /* From here on the pid is pinned: what we read of it is the pidfd's process. */
+        /* The pidfd holds on to the process: what /proc shows under its pid is that process's
+         * for as long as it is not reaped, which the last check below confirms. */
         if (fd < 0 || !proc_pid_matches(i->init_pid, i->init_start))
                 return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
         r = proc_status(i->init_pid, getuid(), &ppid, &owned);
