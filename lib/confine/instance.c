@@ -180,7 +180,10 @@ static int write_temp(int dir_fd, const struct instance *i, char *tmp, size_t tm
         if (r < 0)
                 return sb_error_set(e, r, "cannot write the instance record: %m");
         snprintf(tmp, tmp_size, ".%s.%d.tmp", i->name, (int)getpid());
-        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        /* A new file: whatever lies at that name (one a launcher of this pid left, a FIFO that
+         * would block the open, a hard link to another file that O_TRUNC would empty) goes. */
+        (void)unlinkat(dir_fd, tmp, 0);
+        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
                 return sb_error_set(e, -errno, "cannot create the instance record %s: %m", tmp);
         r = write_all(fd, buf, size);

@@ -257,6 +257,42 @@ TEST(register_over_a_stale_record_has_one_winner)
         ASSERT_OK(rmdir(dir));
 }
 
+TEST(register_replaces_what_lies_at_its_temporary_name)
+{
+        char dir[] = "/tmp/test-instance.XXXXXX", tmp[64], other[] = "/tmp/test-instance-o.XXXXXX";
+        struct instance i = {.name = (char *)"t1", .uid = getuid(), .monitor_pid = getpid()};
+        struct sb_error e = {};
+        struct stat st;
+        int fd, ofd;
+
+        /* The temporary record is written to a file of its own: not into a FIFO left at its
+         * name (which would block), nor through a hard link into another file (which would be
+         * overwritten). */
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(proc_pid_start_time(getpid(), &i.monitor_start));
+        snprintf(tmp, sizeof(tmp), ".t1.%d.tmp", (int)getpid());
+        ASSERT_OK(mkfifoat(fd, tmp, 0600));
+        alarm(10);
+        ASSERT_OK(instance_register(fd, &i, &e));
+        alarm(0);
+        ASSERT_OK(instance_remove(fd, "t1", getpid()));
+
+        ofd = mkstemp(other);
+        ASSERT_TRUE(ofd >= 0);
+        ASSERT_EQ(write(ofd, "keep", 4), 4);
+        ASSERT_OK(linkat(AT_FDCWD, other, fd, tmp, 0));
+        ASSERT_OK(instance_register(fd, &i, &e));
+        ASSERT_OK(fstat(ofd, &st));
+        ASSERT_EQ(st.st_size, 4);
+        ASSERT_OK(instance_remove(fd, "t1", getpid()));
+        close(ofd);
+        ASSERT_OK(unlink(other));
+        close(fd);
+        ASSERT_OK(rmdir(dir));
+}
+
 TEST(read_refuses_a_fifo_without_blocking)
 {
         char dir[] = "/tmp/test-instance.XXXXXX";
