@@ -12,6 +12,7 @@
 #include "instance.h"
 #include "join.h"
 #include "log.h"
+#include "proc-util.h"
 #include "verbs.h"
 
 int verb_enter(int argc, char **argv)
@@ -21,7 +22,7 @@ int verb_enter(int argc, char **argv)
             {},
         };
         _cleanup_(instance_done) struct instance i = {};
-        _cleanup_close_ int dir_fd = -EBADF;
+        _cleanup_close_ int dir_fd = -EBADF, init_fd = -EBADF;
         struct sb_error e = {};
         char *shell[2] = {NULL, NULL};
         char **command;
@@ -64,6 +65,32 @@ int verb_enter(int argc, char **argv)
         if (!instance_is_alive(&i)) {
                 log_error("enter: the sandbox '%s' has ended", i.name);
                 return EXIT_LAUNCHER_ERROR;
+        }
+
+        /* Nothing the record names is acted on before the kernel confirms its PID 1 is our
+         * sandbox's, and the cgroup we join must be that PID 1's: a record naming another cgroup
+         * would take the command out of the sandbox's limits. */
+        init_fd = instance_open_init(&i, &e);
+        if (init_fd < 0) {
+                log_error("enter: %s", e.msg);
+                return EXIT_LAUNCHER_ERROR;
+        }
+        if (i.cgroup) {
+                _cleanup_free_ char *actual = NULL;
+
+                r = cgroup_pid_path(i.init_pid, &actual);
+                if (r >= 0 && !proc_pid_matches(i.init_pid, i.init_start))
+                        r = -ESRCH;
+                if (r < 0)
+                        return log_error_errno(r, "enter: cannot read the cgroup of '%s': %m",
+                                               i.name),
+                               EXIT_LAUNCHER_ERROR;
+                if (!streq(actual, i.cgroup)) {
+                        log_error("enter: the sandbox '%s' runs in the cgroup %s, not in %s as "
+                                  "its record says; refusing",
+                                  i.name, actual, i.cgroup);
+                        return EXIT_LAUNCHER_ERROR;
+                }
         }
 
         /* Into the sandbox's cgroup first, while cgroupfs is still the host's. A scope with

@@ -86,7 +86,7 @@ static int add_bind(struct sandbox_spec *spec, enum mount_kind kind, const char 
                 return r;
         m = &spec->mounts[spec->n_mounts - 1];
         m->ignore_missing = ignore_missing;
-        m->allow_socket = socket;
+        m->socket_only = socket;
         m->allow_devices = devices;
         return 0;
 }

@@ -14,6 +14,7 @@
 #include "exec-util.h"
 #include "fd-util.h"
 #include "instance.h"
+#include "join.h"
 #include "log.h"
 #include "verbs.h"
 
@@ -34,23 +35,6 @@ static int parse_signal(const char *s)
                         return table[k].sig;
         n = strtol(s, &end, 10);
         return *s && !*end && n > 0 && n < NSIG ? (int)n : -EINVAL;
-}
-
-/* Is the pid still the same process with the same owner? (The pidfd pins the pid.) */
-static bool still_ours(const struct instance *i)
-{
-        char path[64], buf[4096];
-        const char *p;
-        unsigned u[4];
-
-        if (!proc_pid_matches(i->init_pid, i->init_start))
-                return false;
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)i->init_pid);
-        if (read_small_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
-                return false;
-        p = strstr(buf, "\nUid:");
-        return p && sscanf(p, "\nUid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]) == 4 &&
-               u[0] == getuid() && u[1] == getuid() && u[2] == getuid() && u[3] == getuid();
 }
 
 /* Wait until the process behind pidfd exits: 1, or 0 after timeout_ms. */
@@ -124,15 +108,11 @@ int verb_stop(int argc, char **argv)
                 log_error("stop: the sandbox '%s' has already ended", i.name);
                 return EXIT_LAUNCHER_ERROR;
         }
-        pidfd = (int)syscall(SYS_pidfd_open, i.init_pid, 0);
-        if (pidfd < 0 && errno == ENOSYS) {
-                log_error("stop: this kernel has no pidfd_open (Linux 5.3)");
-                return EXIT_LAUNCHER_ERROR;
-        }
-        /* Checked after the pidfd pins the pid: it is PID 1 of our sandbox, not a newcomer. */
-        if (pidfd < 0 || !still_ours(&i)) {
-                log_error("stop: pid %d is no longer the sandbox '%s' of yours", (int)i.init_pid,
-                          i.name);
+        /* Through a pidfd that pins PID 1, once the kernel confirms it is our sandbox's: a
+         * record naming another process of ours must not get that process killed. */
+        pidfd = instance_open_init(&i, &e);
+        if (pidfd < 0) {
+                log_error("stop: %s", e.msg);
                 return EXIT_LAUNCHER_ERROR;
         }
         /* PID 1 blocks every signal and reads them from a signalfd: it forwards this one to

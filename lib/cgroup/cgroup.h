@@ -24,6 +24,7 @@
  * launcher's single thread. */
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "cgroup-limits.h"
@@ -111,6 +112,12 @@ int cgroup_set_slice_limits(const char *unit, const struct limits *l, struct sb_
  * to move us (AttachProcessesToUnit), as it does for the PIDs= of a new scope.
  * -errno with a message otherwise. */
 int cgroup_join(const char *path, const char *unit, struct sb_error *e);
+
+/* The cgroup v2 path of the process pid, below the root of our cgroup namespace (as
+ * scope_cgroup_path() gives it), from /proc/PID/cgroup: a new string in *ret and 0, or -errno
+ * (-ESRCH when it is gone, -ENOMEDIUM without cgroup v2). The caller pins pid (a pidfd) and
+ * checks it is still the process it means afterwards. */
+int cgroup_pid_path(pid_t pid, char **ret);
 
 /* The RuntimeMaxUSec= of a loaded scope of the system manager (the PAM module checks that
  * pam_systemd put a policy's RuntimeMaxSec= on the session's scope: a pam_systemd that does not

@@ -102,6 +102,18 @@ int cgroup_self_path(char **ret)
         return cgroup_parse_proc_cgroup(buf, ret);
 }
 
+int cgroup_pid_path(pid_t pid, char **ret)
+{
+        char path[64], buf[8192];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+        n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+        if (n < 0)
+                return n == -ENOENT ? -ESRCH : (int)n;
+        return cgroup_parse_proc_cgroup(buf, ret);
+}
+
 int cgroup_open_dir(int root_fd, const char *path)
 {
         /* Below the root, never through a symlink, never onto another file system: cgroupfs has

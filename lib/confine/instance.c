@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,7 +180,10 @@ static int write_temp(int dir_fd, const struct instance *i, char *tmp, size_t tm
         if (r < 0)
                 return sb_error_set(e, r, "cannot write the instance record: %m");
         snprintf(tmp, tmp_size, ".%s.%d.tmp", i->name, (int)getpid());
-        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        /* A new file: whatever lies at that name (one a launcher of this pid left, a FIFO that
+         * would block the open, a hard link to another file that O_TRUNC would empty) goes. */
+        (void)unlinkat(dir_fd, tmp, 0);
+        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
                 return sb_error_set(e, -errno, "cannot create the instance record %s: %m", tmp);
         r = write_all(fd, buf, size);
@@ -190,14 +194,38 @@ static int write_temp(int dir_fd, const struct instance *i, char *tmp, size_t tm
         return 0;
 }
 
+/* Take the registry's lock: flock() on a descriptor of its own (a lock belongs to the open file
+ * description, which a caller's dir_fd may share with a fork). Released by closing the fd. */
+static int lock_registry(int dir_fd)
+{
+        _cleanup_close_ int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return TAKE_FD(fd);
+}
+
 int instance_register(int dir_fd, const struct instance *i, struct sb_error *e)
 {
+        _cleanup_close_ int lock = -EBADF;
         char tmp[INSTANCE_NAME_MAX + 32];
         int r;
 
         r = write_temp(dir_fd, i, tmp, sizeof(tmp), e);
         if (r < 0)
                 return r;
+        /* Whoever replaces a stale record must hold the lock from reading it to linking its own:
+         * otherwise two launchers that both read the stale one could each unlink what is there
+         * and link theirs, the second removing the first's live record, and both would run
+         * under one name. instance_remove() takes it too. */
+        lock = lock_registry(dir_fd);
+        if (lock < 0) {
+                (void)unlinkat(dir_fd, tmp, 0);
+                return sb_error_set(e, lock, "cannot lock the instance registry: %m");
+        }
         /* linkat() never replaces an existing name: it is the lock that makes names unique. */
         for (int attempt = 0;; attempt++) {
                 struct instance old = {};
@@ -428,7 +456,8 @@ int instance_read(int dir_fd, const char *name, struct instance *ret, struct sb_
         if (!instance_name_is_valid(name))
                 return sb_error_set(e, -EINVAL,
                                     "'%s' is not a sandbox name (1-64 of A-Z a-z 0-9 _ . -)", name);
-        fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO in place of a record must be refused (below), not waited on. */
+        fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
                 return sb_error_set(e, -errno,
                                     errno == ENOENT ? "no sandbox named '%s' is running"
@@ -451,9 +480,15 @@ bool instance_is_alive(const struct instance *i)
 
 int instance_remove(int dir_fd, const char *name, pid_t monitor_pid)
 {
+        _cleanup_close_ int lock = -EBADF;
         struct instance i = {};
         int r;
 
+        /* Under the lock, so that the record we check is the one we unlink (instance_register()
+         * replaces a stale record under it). */
+        lock = lock_registry(dir_fd);
+        if (lock < 0)
+                return lock;
         r = instance_read(dir_fd, name, &i, NULL);
         if (r >= 0 && i.monitor_pid != monitor_pid)
                 r = -ESTALE; /* someone else's by now */

@@ -66,7 +66,8 @@ int instance_registry_path(char *buf, size_t size);
 
 /* Register i->name for i (which must have the monitor's pid and start time): atomically, so
  * that of two sandboxes started with one name only one wins. A record left by a sandbox that
- * is gone is replaced. -EEXIST when a live sandbox has the name. */
+ * is gone is replaced, under a lock on the directory (flock) that instance_remove() takes too.
+ * -EEXIST when a live sandbox has the name. */
 int instance_register(int dir_fd, const struct instance *i, struct sb_error *e);
 
 /* Replace the record of i->name with i, atomically (rename). */

@@ -28,6 +28,9 @@
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
 
+#ifndef PIDFD_GET_NET_NAMESPACE
+#define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4) /* Linux 6.11 */
+#endif
 #ifndef PIDFD_GET_USER_NAMESPACE
 #define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9) /* Linux 6.11 */
 #endif
@@ -182,6 +185,30 @@ static int check_userns(int pidfd, pid_t pid, const char *name, struct sb_error 
         return 0;
 }
 
+/* Whether the process behind pidfd has a network namespace of its own (another than ours). */
+static int netns_is_private(int pidfd, pid_t pid, const char *name, bool *ret, struct sb_error *e)
+{
+        _cleanup_close_ int ns = -EBADF;
+        struct stat st, self;
+
+        ns = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
+        if (ns < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
+                char path[64];
+
+                snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+                ns = open(path, O_RDONLY | O_CLOEXEC);
+                if (ns >= 0 && !pidfd_alive(pidfd))
+                        return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", name);
+        }
+        if (ns < 0)
+                return sb_error_set(e, -errno, "cannot inspect the network namespace of '%s': %m",
+                                    name);
+        if (fstat(ns, &st) < 0 || stat("/proc/self/ns/net", &self) < 0)
+                return sb_error_set(e, -errno, "cannot compare network namespaces: %m");
+        *ret = st.st_ino != self.st_ino || st.st_dev != self.st_dev;
+        return 0;
+}
+
 struct report {
         int32_t err;
         int32_t status;
@@ -324,6 +351,57 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
         _exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_LAUNCHER_ERROR);
 }
 
+/* Is the process whose /proc/PID/status is status PID 1 of a pid namespace one level below the
+ * reader's ("NSpid:\tHOSTPID\t1")? A process of the user's session has one pid there, the PID 1
+ * of a sandbox two. */
+static bool status_is_child_ns_init(const char *status)
+{
+        const char *f = proc_status_field(status, "NSpid");
+        long host, inner;
+        int used = 0;
+
+        return f && sscanf(f, "%ld %ld%n", &host, &inner, &used) == 2 && host > 0 && inner == 1 &&
+               (f[used] == '\n' || f[used] == '\0');
+}
+
+int instance_open_init(const struct instance *i, struct sb_error *e)
+{
+        _cleanup_close_ int fd = -EBADF;
+        char buf[4096];
+        pid_t ppid;
+        bool owned;
+        int r;
+
+        if (i->init_pid <= 0)
+                return sb_error_set(e, -EAGAIN, "the sandbox '%s' is still starting", i->name);
+        fd = pidfd_open(i->init_pid);
+        if (fd == -ENOSYS)
+                return sb_error_set(e, -EOPNOTSUPP,
+                                    "this kernel has no pidfd_open (Linux 5.3) and cannot reach "
+                                    "a sandbox safely");
+        /* The pidfd holds on to the process: what /proc shows under its pid is that process's
+         * for as long as it is not reaped, which the last check below confirms. */
+        if (fd < 0 || !proc_pid_matches(i->init_pid, i->init_start))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        r = proc_status(i->init_pid, getuid(), &ppid, &owned);
+        if (r >= 0 && proc_status_read(i->init_pid, buf, sizeof(buf)) < 0)
+                r = -ESRCH;
+        if (r < 0)
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        /* The record names the processes; the kernel must confirm they are a sandbox: a record
+         * naming some other process of the user (whose pid and start time anyone can read) must
+         * not make `stop` signal it, nor `enter` look at it. */
+        if (!owned || ppid != i->monitor_pid || !status_is_child_ns_init(buf))
+                return sb_error_set(e, -EPERM,
+                                    "pid %d (recorded for '%s') is not a sandbox of yours started "
+                                    "by pid %d; refusing",
+                                    (int)i->init_pid, i->name, (int)i->monitor_pid);
+        /* Not reaped yet, so what /proc showed under its pid was still this process. */
+        if (!pidfd_alive(fd))
+                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
+        return TAKE_FD(fd);
+}
+
 int instance_enter(const struct instance *i, char **argv, int *ret_status, struct sb_error *e)
 {
         _cleanup_close_ int init_fd = -EBADF, member_fd = -EBADF;
@@ -332,32 +410,18 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                     CLONE_NEWCGROUP;
         struct report rep;
         sigset_t all, old;
-        pid_t ppid, child, member = 0;
-        bool owned;
+        pid_t child, member = 0;
         ssize_t n;
         int r, status, mode = 0, filters = -1;
         uint64_t bounding = 0;
+        bool private_network = false;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (!argv || !argv[0])
                 return sb_error_set(e, -EINVAL, "no command to run");
-        if (i->init_pid <= 0)
-                return sb_error_set(e, -EAGAIN, "the sandbox '%s' is still starting", i->name);
-        init_fd = pidfd_open(i->init_pid);
-        if (init_fd == -ENOSYS)
-                return sb_error_set(e, -EOPNOTSUPP,
-                                    "this kernel has no pidfd_open (Linux 5.3) and cannot join "
-                                    "a sandbox safely");
-        if (init_fd < 0 || !proc_pid_matches(i->init_pid, i->init_start))
-                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
-        r = proc_status(i->init_pid, getuid(), &ppid, &owned);
-        if (r < 0)
-                return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", i->name);
-        if (!owned || ppid != i->monitor_pid)
-                return sb_error_set(e, -EPERM,
-                                    "pid %d (recorded for '%s') is not a sandbox of yours started "
-                                    "by pid %d; refusing",
-                                    (int)i->init_pid, i->name, (int)i->monitor_pid);
+        init_fd = instance_open_init(i, e);
+        if (init_fd < 0)
+                return init_fd;
 
         /* Fail closed unless we can load what the sandbox has: PID 1 loaded the default filter
          * and, with a SystemCallFilter=, a second one, and it never loads another. A record
@@ -377,6 +441,17 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         r = check_userns(member_fd, member, i->name, e);
         if (r < 0)
                 return r;
+        /* Which network the command gets is the kernel's to say, not the record's: a record that
+         * says "the host's" of a sandbox with a network of its own would give the command the
+         * host's network that the app does not have. */
+        r = netns_is_private(member_fd, member, i->name, &private_network, e);
+        if (r < 0)
+                return r;
+        if (private_network != i->private_network)
+                return sb_error_set(e, -EPERM,
+                                    "the network namespace of '%s' is not the one its record "
+                                    "describes; refusing to enter it",
+                                    i->name);
         /* The record is the user's file, and so is anything a sandbox with their runtime dir
          * bound in could write: it may not hand the joined command a capability the sandbox's
          * own app cannot have. */
@@ -401,7 +476,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                                             "libseccomp.so.2: %m",
                                             i->name);
         }
-        if (i->private_network)
+        if (private_network)
                 flags |= CLONE_NEWNET;
         if (pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create a pipe: %m");

@@ -16,7 +16,9 @@
  * its user namespace is owned by the caller and is not the caller's own; PID 1 carries exactly
  * the seccomp filters the record says we will load (the default one, plus one for a
  * SystemCallFilter=), so a record that would make us load less than the app has is refused;
- * and the record's capabilities must lie within the joined process's bounding set.
+ * the record's capabilities must lie within the joined process's bounding set; and the joined
+ * process has a network namespace of its own exactly when the record says so (which decides
+ * whether we join it).
  *
  * What is left to trust in the record is its SystemCallFilter= text (the kernel shows how many
  * filters a process has, not what they say). The record is the caller's own file: it can only
@@ -40,6 +42,12 @@
 
 #include "error.h"
 #include "instance.h"
+
+/* A pidfd of the sandbox's PID 1, once the kernel has confirmed through it what the record says:
+ * started at the recorded time, all four uids the caller's, a child of the recorded monitor, and
+ * PID 1 of a pid namespace of its own. The pidfd, or -errno with e set: -EAGAIN (still starting),
+ * -ESRCH (gone), -EPERM (not a sandbox of the caller's), -EOPNOTSUPP (no pidfd_open). */
+int instance_open_init(const struct instance *i, struct sb_error *e);
 
 /* Run argv (argv[0] looked up in the sandbox's PATH) in the sandbox of i, wait for it. 0 with
  * the exit status in *ret_status, or -errno with a message (and 125, 126 or 127 in *ret_status

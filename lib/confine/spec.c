@@ -112,12 +112,16 @@ int sandbox_spec_open_sources(struct sandbox_spec *s, struct sb_error *e)
                         return sb_error_set(e, r, "%s %s: %m", mount_kind_option(m->kind),
                                             m->source);
                 }
-                if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
-                    !(m->allow_socket && S_ISSOCK(st.st_mode))) {
+                /* A socket bind takes a socket and nothing else: a directory moved into the
+                 * place of $XDG_RUNTIME_DIR/wayland-0 after the launcher saw a socket there would
+                 * otherwise be bound, writable, where the app expects the compositor. */
+                if (m->socket_only ? !S_ISSOCK(st.st_mode)
+                                   : !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
                         safe_close(fd);
                         return sb_error_set(e, -EINVAL,
-                                            "%s %s: only directories and regular files can be "
-                                            "bound",
+                                            m->socket_only ? "%s %s: not a socket (any more)"
+                                                           : "%s %s: only directories and regular "
+                                                             "files can be bound",
                                             mount_kind_option(m->kind), m->source);
                 }
                 m->source_fd = fd;

@@ -25,8 +25,9 @@ struct mount_request {
         int source_fd; /* O_PATH fd of source, opened by mount_request_open_sources() */
         bool source_is_dir;
         bool ignore_missing; /* a missing source is skipped, not an error */
-        bool allow_socket;   /* binds only: the source may be a unix socket (a desktop's
-                              * Wayland, X11, audio or filtered D-Bus socket) */
+        bool socket_only;    /* binds only: the source must be a unix socket (a desktop's
+                              * Wayland, X11, audio or filtered D-Bus socket) when it is
+                              * opened, not whatever was put in its place since it was seen */
         bool allow_devices;  /* binds only: device nodes under it stay usable (no nodev);
                               * only for /dev/dri, which GPU= asks for by name */
 };

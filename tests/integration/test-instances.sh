@@ -118,6 +118,55 @@ check "enter: a record claiming CAP_SYS_ADMIN the app lacks is refused" 125 "$?"
 check_match "... saying why" "capabilities its app cannot have" "$out"
 rm -f "$RT1/sandbox/instances/t1forged"
 
+# ... and one that says the host's network for a sandbox with a network of its own (the joined
+# command would get the host's network, which the app does not have).
+sed 's/^name=.*/name=t1forged/; s/^private_network=.*/private_network=0/' \
+	"$RT1/sandbox/instances/t1" >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb enter t1forged -- readlink /proc/self/ns/net 2>&1)
+check "enter: a record with another network namespace is refused" 125 "$?"
+check_match "... saying why" "network namespace" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
+
+# ... and one that names a cgroup other than the sandbox's (the command would leave its limits).
+{ grep -v '^cgroup=' "$RT1/sandbox/instances/t1" | sed 's/^name=.*/name=t1forged/'
+	echo "cgroup=/sbxtest-elsewhere"; } >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb enter t1forged -- true 2>&1)
+check "enter: a record naming another cgroup is refused" 125 "$?"
+check_match "... saying why" "not in /sbxtest-elsewhere as its record says" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
+
+# A record whose PID 1 is some other process of the user (anyone can read a pid's start time and
+# parent) must not make stop signal it, nor enter look at it: only a sandbox's PID 1 qualifies.
+start_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+(as_user_exec sh -c 'sleep 1000 & wait') >/dev/null 2>&1 &
+vparent=$!
+pids+=("$vparent")
+for _ in $(seq 100); do
+	victim=$(ps -o pid= --ppid "$vparent" | tr -d ' ')
+	[[ -n "$victim" ]] && break
+	sleep 0.1
+done
+pids+=("${victim:-}")
+sed "s/^name=.*/name=t1forged/; s/^monitor_pid=.*/monitor_pid=$vparent/
+	s/^monitor_start=.*/monitor_start=$(start_of "$vparent")/; s/^init_pid=.*/init_pid=${victim:-0}/
+	s/^init_start=.*/init_start=$(start_of "${victim:-0}")/" \
+	"$RT1/sandbox/instances/t1" >"$RT1/sandbox/instances/t1forged"
+chown "$USER1": "$RT1/sandbox/instances/t1forged"
+chmod 0600 "$RT1/sandbox/instances/t1forged"
+out=$(sb stop --timeout 1 t1forged 2>&1)
+check "stop: a record naming a process that is no sandbox is refused" 125 "$?"
+check_match "... saying why" "not a sandbox of yours" "$out"
+check "... and that process was not signalled" yes "$(kill -0 "${victim:-0}" 2>/dev/null && echo yes)"
+out=$(sb enter t1forged -- true 2>&1)
+check "enter: a record naming a process that is no sandbox is refused" 125 "$?"
+check_match "... saying why" "not a sandbox of yours" "$out"
+rm -f "$RT1/sandbox/instances/t1forged"
+kill "$vparent" "${victim:-}" 2>/dev/null
+
 # A sandbox that has the runtime directory bound writable still cannot write the registry.
 out=$(sb run --bind "$RT1" -- sh -c "touch '$RT1/bound-ok'; echo x >'$RT1/sandbox/instances/fake' && echo wrote" 2>&1)
 check "the registry stays read-only inside a bind of the runtime dir" "no" \

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/confine pieces that need no namespaces: environment, id ranges, command lookup, exit
  * statuses, capability names, mount requests. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "error.h"
 #include "env.h"
 #include "exec-util.h"
+#include "fd-util.h"
 #include "spec.h"
 #include "strv.h"
 #include "subid.h"
@@ -144,6 +149,53 @@ TEST(mount_requests)
         ASSERT_EQ(sandbox_spec_add_mount(&s, MOUNT_TMPFS, "/"), -EINVAL);
         ASSERT_EQ(sandbox_spec_add_mount(&s, MOUNT_BIND, "/src:/"), -EINVAL);
         ASSERT_EQ(s.n_mounts, 3);
+}
+
+TEST(socket_binds_take_only_sockets)
+{
+        char dir[] = "/tmp/test-confine.XXXXXX", sock[64], file[64];
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct sb_error e = {};
+        _cleanup_close_ int s_fd = -EBADF, f_fd = -EBADF;
+
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        snprintf(sock, sizeof(sock), "%s/sock", dir);
+        snprintf(file, sizeof(file), "%s/file", dir);
+        s_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ASSERT_TRUE(s_fd >= 0);
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+        ASSERT_OK(bind(s_fd, (struct sockaddr *)&sa, sizeof(sa)));
+        f_fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        ASSERT_TRUE(f_fd >= 0);
+
+        /* A socket where a socket bind expects one is opened; a directory or a regular file
+         * there (put in its place after the launcher looked) is refused. */
+        const char *const sources[] = {sock, dir, file};
+        for (size_t k = 0; k < ELEMENTSOF(sources); k++) {
+                _cleanup_(sandbox_spec_done) struct sandbox_spec s = {};
+                char arg[160];
+
+                snprintf(arg, sizeof(arg), "%s:/run/user/1/wayland-0", sources[k]);
+                ASSERT_OK(sandbox_spec_add_mount(&s, MOUNT_BIND, arg));
+                s.mounts[0].socket_only = true;
+                if (k == 0)
+                        ASSERT_OK(sandbox_spec_open_sources(&s, &e));
+                else
+                        ASSERT_EQ(sandbox_spec_open_sources(&s, &e), -EINVAL);
+                sandbox_spec_close_sources(&s);
+        }
+        /* ... and an ordinary bind still takes directories and files, never a socket. */
+        {
+                _cleanup_(sandbox_spec_done) struct sandbox_spec s = {};
+                char arg[160];
+
+                snprintf(arg, sizeof(arg), "%s:/x", sock);
+                ASSERT_OK(sandbox_spec_add_mount(&s, MOUNT_BIND, arg));
+                ASSERT_EQ(sandbox_spec_open_sources(&s, &e), -EINVAL);
+        }
+        ASSERT_OK(unlink(sock));
+        ASSERT_OK(unlink(file));
+        ASSERT_OK(rmdir(dir));
 }
 
 TEST_MAIN

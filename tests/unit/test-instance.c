@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -179,6 +181,137 @@ TEST(read_refuses_bad_records)
                 fclose(f);
                 ASSERT_TRUE(instance_read(fd, "t1", &r, NULL) < 0);
         }
+        ASSERT_OK(unlinkat(fd, "t1", 0));
+        close(fd);
+        ASSERT_OK(rmdir(dir));
+}
+
+/* One of CONTENDERS processes that race to register "t1" over a stale record: reports 'W' (won)
+ * or 'L' on report, then stays alive (so that its record is not stale) until hold closes. */
+#define CONTENDERS 6
+static _noreturn_ void contend(int dir_fd, int go, int report, int hold)
+{
+        struct instance i = {.name = (char *)"t1", .uid = getuid(), .monitor_pid = getpid()};
+        char c;
+
+        if (proc_pid_start_time(getpid(), &i.monitor_start) < 0 || read(go, &c, 1) < 0)
+                _exit(1);
+        c = instance_register(dir_fd, &i, NULL) >= 0 ? 'W' : 'L';
+        if (write(report, &c, 1) != 1)
+                _exit(1);
+        if (read(hold, &c, 1) < 0)
+                _exit(1);
+        _exit(0);
+}
+
+TEST(register_over_a_stale_record_has_one_winner)
+{
+        char dir[] = "/tmp/test-instance.XXXXXX";
+        struct instance stale = {.name = (char *)"t1", .uid = getuid(), .monitor_pid = getpid()};
+        struct sb_error e = {};
+        int fd;
+
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(proc_pid_start_time(getpid(), &stale.monitor_start));
+        stale.monitor_start++; /* not us: a sandbox that is gone */
+        for (int round = 0; round < 200; round++) {
+                int go[2], report[2], hold[2], won = 0;
+                pid_t pids[CONTENDERS];
+
+                (void)unlinkat(fd, "t1", 0);
+                ASSERT_OK(instance_update(fd, &stale, &e));
+                ASSERT_OK(pipe(go));
+                ASSERT_OK(pipe(report));
+                ASSERT_OK(pipe(hold));
+                for (int k = 0; k < CONTENDERS; k++) {
+                        pids[k] = fork();
+                        ASSERT_TRUE(pids[k] >= 0);
+                        if (pids[k] == 0) {
+                                close(go[1]);
+                                close(report[0]);
+                                close(hold[1]);
+                                contend(fd, go[0], report[1], hold[0]);
+                        }
+                }
+                close(go[0]);
+                close(report[1]);
+                close(hold[0]);
+                close(go[1]); /* all at once */
+                for (int k = 0; k < CONTENDERS; k++) {
+                        char c = 0;
+
+                        ASSERT_EQ(read(report[0], &c, 1), 1);
+                        won += c == 'W';
+                }
+                close(hold[1]);
+                close(report[0]);
+                for (int k = 0; k < CONTENDERS; k++)
+                        (void)waitpid(pids[k], NULL, 0);
+                if (won != 1)
+                        TEST_FAIL("round %d: %d sandboxes registered the name", round, won);
+        }
+        (void)unlinkat(fd, "t1", 0);
+        close(fd);
+        ASSERT_OK(rmdir(dir));
+}
+
+TEST(register_replaces_what_lies_at_its_temporary_name)
+{
+        char dir[] = "/tmp/test-instance.XXXXXX", tmp[64], other[] = "/tmp/test-instance-o.XXXXXX";
+        struct instance i = {.name = (char *)"t1", .uid = getuid(), .monitor_pid = getpid()};
+        struct sb_error e = {};
+        struct stat st;
+        int fd, ofd;
+
+        /* The temporary record is written to a file of its own: not into a FIFO left at its
+         * name (which would block), nor through a hard link into another file (which would be
+         * overwritten). */
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(proc_pid_start_time(getpid(), &i.monitor_start));
+        snprintf(tmp, sizeof(tmp), ".t1.%d.tmp", (int)getpid());
+        ASSERT_OK(mkfifoat(fd, tmp, 0600));
+        alarm(10);
+        ASSERT_OK(instance_register(fd, &i, &e));
+        alarm(0);
+        ASSERT_OK(instance_remove(fd, "t1", getpid()));
+
+        ofd = mkstemp(other);
+        ASSERT_TRUE(ofd >= 0);
+        ASSERT_EQ(write(ofd, "keep", 4), 4);
+        ASSERT_OK(linkat(AT_FDCWD, other, fd, tmp, 0));
+        ASSERT_OK(instance_register(fd, &i, &e));
+        ASSERT_OK(fstat(ofd, &st));
+        ASSERT_EQ(st.st_size, 4);
+        ASSERT_OK(instance_remove(fd, "t1", getpid()));
+        close(ofd);
+        ASSERT_OK(unlink(other));
+        close(fd);
+        ASSERT_OK(rmdir(dir));
+}
+
+TEST(read_refuses_a_fifo_without_blocking)
+{
+        char dir[] = "/tmp/test-instance.XXXXXX";
+        struct instance r = {}, *l = NULL;
+        size_t n = 0;
+        int fd;
+
+        /* A FIFO where a record should be is no record: open() must not wait for a writer, or
+         * ps, enter and stop would hang on it. SIGALRM turns a hang into a failure. */
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(mkfifoat(fd, "t1", 0600));
+        alarm(10);
+        ASSERT_TRUE(instance_read(fd, "t1", &r, NULL) < 0);
+        ASSERT_OK(instance_list(fd, &l, &n));
+        alarm(0);
+        ASSERT_EQ(n, 0u);
+        instance_list_free(l, n);
         ASSERT_OK(unlinkat(fd, "t1", 0));
         close(fd);
         ASSERT_OK(rmdir(dir));
