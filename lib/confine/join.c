@@ -150,26 +150,52 @@ static int open_member(const struct instance *i, pid_t *ret_pid, struct sb_error
         return found;
 }
 
+/* The namespace of kind (ioctl: PIDFD_GET_*_NAMESPACE, file: "user", "net") of the process behind
+ * pidfd, as a descriptor: asked of the pidfd, or before Linux 6.11 opened through /proc and the
+ * process then checked to be still the one behind pidfd. */
+static int pidfd_open_ns(int pidfd, pid_t pid, unsigned long ioctl_cmd, const char *kind,
+                         const char *name, struct sb_error *e)
+{
+        int ns = ioctl(pidfd, ioctl_cmd, 0);
+
+        if (ns < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
+                char path[64];
+
+                snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kind);
+                ns = open(path, O_RDONLY | O_CLOEXEC);
+                if (ns >= 0 && !pidfd_alive(pidfd)) {
+                        safe_close(ns);
+                        return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", name);
+                }
+        }
+        if (ns < 0)
+                return sb_error_set(e, -errno, "cannot inspect the %s namespace of '%s': %m", kind,
+                                    name);
+        return ns;
+}
+
+/* Is ns (a namespace descriptor of kind) our own? 1, 0, or -errno. */
+static int ns_is_ours(int ns, const char *kind)
+{
+        char path[64];
+        struct stat st, self;
+
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+        if (fstat(ns, &st) < 0 || stat(path, &self) < 0)
+                return -errno;
+        return st.st_ino == self.st_ino && st.st_dev == self.st_dev;
+}
+
 /* The user namespace of the process behind pidfd must be owned by us and not be our own. */
 static int check_userns(int pidfd, pid_t pid, const char *name, struct sb_error *e)
 {
-        _cleanup_close_ int ns = -EBADF;
-        struct stat st, self;
+        _cleanup_close_ int ns =
+            pidfd_open_ns(pidfd, pid, PIDFD_GET_USER_NAMESPACE, "user", name, e);
         uid_t owner;
+        int r;
 
-        ns = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
-        if (ns < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
-                /* Before 6.11: through /proc, then make sure it was still the same process. */
-                char path[64];
-
-                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-                ns = open(path, O_RDONLY | O_CLOEXEC);
-                if (ns >= 0 && !pidfd_alive(pidfd))
-                        return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", name);
-        }
         if (ns < 0)
-                return sb_error_set(e, -errno, "cannot inspect the user namespace of '%s': %m",
-                                    name);
+                return ns;
         if (ioctl(ns, NS_GET_OWNER_UID, &owner) < 0)
                 return sb_error_set(e, -errno, "cannot ask who owns the namespaces of '%s': %m",
                                     name);
@@ -177,9 +203,10 @@ static int check_userns(int pidfd, pid_t pid, const char *name, struct sb_error 
                 return sb_error_set(e, -EPERM,
                                     "the sandbox '%s' belongs to uid %u, not to you; refusing",
                                     name, (unsigned)owner);
-        if (fstat(ns, &st) < 0 || stat("/proc/self/ns/user", &self) < 0)
-                return sb_error_set(e, -errno, "cannot compare user namespaces: %m");
-        if (st.st_ino == self.st_ino && st.st_dev == self.st_dev)
+        r = ns_is_ours(ns, "user");
+        if (r < 0)
+                return sb_error_set(e, r, "cannot compare user namespaces: %m");
+        if (r > 0)
                 return sb_error_set(
                     e, -EPERM, "'%s' runs in your own user namespace: it is not a sandbox", name);
         return 0;
@@ -188,24 +215,15 @@ static int check_userns(int pidfd, pid_t pid, const char *name, struct sb_error 
 /* Whether the process behind pidfd has a network namespace of its own (another than ours). */
 static int netns_is_private(int pidfd, pid_t pid, const char *name, bool *ret, struct sb_error *e)
 {
-        _cleanup_close_ int ns = -EBADF;
-        struct stat st, self;
+        _cleanup_close_ int ns = pidfd_open_ns(pidfd, pid, PIDFD_GET_NET_NAMESPACE, "net", name, e);
+        int r;
 
-        ns = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
-        if (ns < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
-                char path[64];
-
-                snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-                ns = open(path, O_RDONLY | O_CLOEXEC);
-                if (ns >= 0 && !pidfd_alive(pidfd))
-                        return sb_error_set(e, -ESRCH, "the sandbox '%s' has ended", name);
-        }
         if (ns < 0)
-                return sb_error_set(e, -errno, "cannot inspect the network namespace of '%s': %m",
-                                    name);
-        if (fstat(ns, &st) < 0 || stat("/proc/self/ns/net", &self) < 0)
-                return sb_error_set(e, -errno, "cannot compare network namespaces: %m");
-        *ret = st.st_ino != self.st_ino || st.st_dev != self.st_dev;
+                return ns;
+        r = ns_is_ours(ns, "net");
+        if (r < 0)
+                return sb_error_set(e, r, "cannot compare network namespaces: %m");
+        *ret = r == 0;
         return 0;
 }
 
