@@ -330,6 +330,10 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_PDEATHSIG");
+        /* Out of the caller's process group: a terminal's Ctrl-C reaches the group, and the
+         * caller forwards it to us already; in the group we would pass it on twice. */
+        if (setpgid(0, 0) < 0)
+                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "setpgid");
         /* Undumpable before we enter: from setns() on we are in the sandbox's user namespace
          * with all its capabilities and the caller's descriptors, and a process of the sandbox
          * (same uid) could otherwise ptrace us. Forks inherit it until their execve(). */

@@ -93,6 +93,22 @@ sb enter t1 -- no-such-command-here 2>/dev/null
 check "enter: a missing command is 127" 127 "$?"
 sb enter t1 -- sh -c 'kill -TERM $$'
 check "enter: killed by a signal is 128+N" 143 "$?"
+# A terminal's Ctrl-C goes to enter's whole process group, and enter forwards it to the child
+# that joined the sandbox: that child must be in a group of its own, or it would pass the signal
+# on twice (two SIGINTs sent at once may merge, so the group is what is checked).
+(cd / && exec setsid setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --init-groups -- \
+	env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$HOME1" USER="$TEST_USER" XDG_RUNTIME_DIR="$RT1" \
+	${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
+	"$SBX" enter t1 -- sh -c 'echo up > /tmp/up; exec sleep 1000') >/dev/null 2>&1 &
+enter_pid=$!
+pids+=("$enter_pid")
+for _ in $(seq 100); do [[ $(sb enter t1 -- cat /tmp/up 2>/dev/null) == up ]] && break; sleep 0.1; done
+joiner=$(ps -o pid= --ppid "$enter_pid" | tr -d ' ')
+check "enter: the joining child is in a process group of its own" "${joiner:-none}" \
+	"$(ps -o pgid= -p "${joiner:-0}" | tr -d ' ')"
+kill -TERM "$enter_pid" 2>/dev/null
+wait "$enter_pid" 2>/dev/null
+check "enter: a TERM to enter ends the command (forwarded)" 143 "$?"
 out=$(sb enter no-such-name -- true 2>&1)
 check "enter: an unknown name is refused" 125 "$?"
 check_match "enter: ... and says so" "no sandbox named 'no-such-name'" "$out"
