@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -24,6 +25,7 @@
 #include "fd-util.h"
 #include "join.h"
 #include "proc-util.h"
+#include "pty-relay.h"
 #include "seccomp-dl.h"
 #include "seccomp-policy.h"
 #include "seccomp-program.h"
@@ -243,8 +245,10 @@ static _noreturn_ void fail(int fd, int status, int r, const char *what)
         _exit(status);
 }
 
+/* tty: the sandbox's pty for the command (-1: none), which becomes its controlling terminal
+ * and replaces every one of its standard descriptors that is the caller's terminal. */
 static _noreturn_ void run_command(const struct instance *i, char **argv, const sigset_t *oldmask,
-                                   int report_fd)
+                                   int tty, int report_fd)
 {
         static char *const empty_env[] = {(char *)"PATH=" SANDBOX_DEFAULT_PATH, NULL};
         char *const *env = i->env ? i->env : empty_env;
@@ -258,6 +262,16 @@ static _noreturn_ void run_command(const struct instance *i, char **argv, const 
         /* Like the app: a new session, no controlling terminal to push input into. */
         if (setsid() < 0)
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "setsid");
+        if (tty >= 0) {
+                if (ioctl(tty, TIOCSCTTY, 0) < 0)
+                        fail(report_fd, EXIT_LAUNCHER_ERROR, -errno,
+                             "cannot make the sandbox's terminal ours");
+                for (int fd = 0; fd <= 2; fd++)
+                        if (isatty(fd) && dup2(tty, fd) < 0)
+                                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "dup2");
+                if (tty > 2)
+                        safe_close(tty);
+        }
         if (sigprocmask(SIG_SETMASK, oldmask, NULL) < 0)
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "sigprocmask");
         if (chdir(dir) < 0 && chdir("/") < 0)
@@ -298,21 +312,37 @@ static _noreturn_ void run_command(const struct instance *i, char **argv, const 
 
 static volatile sig_atomic_t forward_to;
 
-static void forward_signal(int sig)
+static volatile sig_atomic_t forward_from_kernel = 1;
+
+static void forward_signal(int sig, siginfo_t *si, void *ctx)
 {
+        (void)ctx;
+        /* A terminal signals its whole foreground process group (SI_KERNEL): the joining child
+         * is in the caller's group and gets such a signal itself, so the caller passing it on
+         * too would deliver it twice. */
+        if (si->si_code == SI_KERNEL && !forward_from_kernel)
+                return;
         if (forward_to > 0)
                 (void)kill((pid_t)forward_to, sig);
 }
 
 /* Forward the signals a terminal or `sandbox stop` sends to pid (0: stop forwarding, back to
- * the defaults), then restore the signal mask mask (if not NULL). */
-static void forward(pid_t pid, const sigset_t *mask)
+ * the defaults), then restore the signal mask mask (if not NULL). from_kernel: also those the
+ * kernel sends (a terminal's), else only those a process sends. */
+static void forward(pid_t pid, bool from_kernel, const sigset_t *mask)
 {
         static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH};
-        struct sigaction sa = {.sa_handler = pid > 0 ? forward_signal : SIG_DFL};
+        struct sigaction sa = {};
 
+        if (pid > 0) {
+                sa.sa_sigaction = forward_signal;
+                sa.sa_flags = SA_SIGINFO;
+        } else {
+                sa.sa_handler = SIG_DFL;
+        }
         forward_to = pid;
+        forward_from_kernel = from_kernel;
         sigemptyset(&sa.sa_mask);
         for (size_t k = 0; k < ELEMENTSOF(forwarded); k++)
                 (void)sigaction(forwarded[k], &sa, NULL);
@@ -322,18 +352,16 @@ static void forward(pid_t pid, const sigset_t *mask)
 
 /* The child: join the namespaces, fork the command (a child of ours is in the pid namespace,
  * we are not), give up what the join gave us, wait and pass its status on. */
+/* With relay, the command gets a terminal of the sandbox's devpts, and we pass its bytes to and
+ * from the caller's terminal (our fds 0 and 1), which the command never holds. */
 static _noreturn_ void join_and_run(const struct instance *i, char **argv, int flags, int pidfd,
-                                    const sigset_t *oldmask, int report_fd)
+                                    bool relay, const sigset_t *oldmask, int report_fd)
 {
-        int status;
+        int status, r, master = -EBADF, slave = -EBADF;
         pid_t cmd;
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "PR_SET_PDEATHSIG");
-        /* Out of the caller's process group: a terminal's Ctrl-C reaches the group, and the
-         * caller forwards it to us already; in the group we would pass it on twice. */
-        if (setpgid(0, 0) < 0)
-                fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "setpgid");
         /* Undumpable before we enter: from setns() on we are in the sandbox's user namespace
          * with all its capabilities and the caller's descriptors, and a process of the sandbox
          * (same uid) could otherwise ptrace us. Forks inherit it until their execve(). */
@@ -350,11 +378,22 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot join the namespaces");
         }
         safe_close(pidfd);
+        if (relay) {
+                /* /dev/ptmx is the sandbox's now: its own devpts. */
+                r = pty_open(&master, &slave);
+                if (r < 0)
+                        fail(report_fd, EXIT_LAUNCHER_ERROR, r,
+                             "cannot open a terminal in the sandbox");
+                (void)pty_copy_window_size(STDIN_FILENO, master);
+        }
         cmd = fork();
         if (cmd < 0)
                 fail(report_fd, EXIT_LAUNCHER_ERROR, -errno, "cannot fork");
-        if (cmd == 0)
-                run_command(i, argv, oldmask, report_fd);
+        if (cmd == 0) {
+                safe_close(master);
+                run_command(i, argv, oldmask, slave, report_fd);
+        }
+        safe_close(slave);
         safe_close(report_fd);
 
         /* Inside every namespace but the pid one, with all capabilities of the sandbox's user
@@ -363,7 +402,20 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
                 (void)kill(cmd, SIGKILL);
                 _exit(EXIT_LAUNCHER_ERROR);
         }
-        forward(cmd, oldmask);
+        forward(cmd, true, oldmask);
+        if (master >= 0) {
+                _cleanup_close_ int cmd_fd = pidfd_open(cmd);
+                sigset_t winch;
+
+                /* A resized terminal: the relay copies the new size to the pty (whose kernel
+                 * side then signals the command), so SIGWINCH waits for its signalfd. */
+                sigemptyset(&winch);
+                sigaddset(&winch, SIGWINCH);
+                if (cmd_fd < 0 || sigprocmask(SIG_BLOCK, &winch, NULL) < 0 ||
+                    pty_relay(master, STDIN_FILENO, STDOUT_FILENO, cmd_fd) < 0)
+                        (void)kill(cmd, SIGHUP); /* no terminal any more, as on a hangup */
+                safe_close(master);
+        }
         while (waitpid(cmd, &status, 0) < 0)
                 if (errno != EINTR)
                         _exit(EXIT_LAUNCHER_ERROR);
@@ -436,7 +488,8 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         ssize_t n;
         int r, status, mode = 0, filters = -1;
         uint64_t bounding = 0;
-        bool private_network = false;
+        bool private_network = false, relay;
+        struct termios saved_tty;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
         if (!argv || !argv[0])
@@ -502,23 +555,35 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                 flags |= CLONE_NEWNET;
         if (pipe2(report_pipe, O_CLOEXEC | O_DIRECT) < 0)
                 return sb_error_set(e, -errno, "cannot create a pipe: %m");
+        /* On a terminal the command gets one of the sandbox's, relayed: never ours, which every
+         * process of the sandbox could otherwise take from it through /proc and keep. Ours is
+         * raw meanwhile, so that keys like Ctrl-C reach the pty's line discipline as bytes. */
+        relay = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+        if (relay && tty_make_raw(STDIN_FILENO, &saved_tty) < 0)
+                return sb_error_set(e, -errno, "cannot set up the terminal: %m");
         sigfillset(&all);
-        if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
-                return sb_error_set(e, -errno, "cannot block signals: %m");
+        if (sigprocmask(SIG_BLOCK, &all, &old) < 0) {
+                r = -errno;
+                if (relay)
+                        tty_restore(STDIN_FILENO, &saved_tty);
+                return sb_error_set(e, r, "cannot block signals: %m");
+        }
         /* The namespaces are joined by a child, so that the caller (and its error messages,
          * its exit path) stays on the host. */
         child = fork();
         if (child < 0) {
                 r = -errno;
                 (void)sigprocmask(SIG_SETMASK, &old, NULL);
+                if (relay)
+                        tty_restore(STDIN_FILENO, &saved_tty);
                 return sb_error_set(e, r, "cannot fork: %m");
         }
         if (child == 0) {
                 report_pipe[0] = safe_close(report_pipe[0]);
-                join_and_run(i, argv, flags, member_fd, &old, report_pipe[1]);
+                join_and_run(i, argv, flags, member_fd, relay, &old, report_pipe[1]);
         }
         report_pipe[1] = safe_close(report_pipe[1]);
-        forward(child, &old);
+        forward(child, false, &old);
 
         do
                 n = read(report_pipe[0], &rep, sizeof(rep));
@@ -526,10 +591,14 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         while (waitpid(child, &status, 0) < 0)
                 if (errno != EINTR) {
                         r = -errno;
-                        forward(0, NULL);
+                        forward(0, false, NULL);
+                        if (relay)
+                                tty_restore(STDIN_FILENO, &saved_tty);
                         return sb_error_set(e, r, "waiting for the command: %m");
                 }
-        forward(0, NULL);
+        forward(0, false, NULL);
+        if (relay)
+                tty_restore(STDIN_FILENO, &saved_tty);
         if (n == (ssize_t)sizeof(rep) && rep.err) {
                 rep.msg[sizeof(rep.msg) - 1] = '\0';
                 *ret_status = rep.status;
