@@ -358,6 +358,12 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
                                     bool relay, const sigset_t *oldmask, int report_fd)
 {
         int status, r, master = -EBADF, slave = -EBADF;
+        /* Our standard descriptors that are the caller's terminal: input from one, output to
+         * the other (-1: that side is a file or a pipe, which the command keeps as it is). */
+        int tty_in = isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
+        int tty_out = isatty(STDOUT_FILENO)   ? STDOUT_FILENO
+                      : isatty(STDERR_FILENO) ? STDERR_FILENO
+                                              : -1;
         pid_t cmd;
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -384,7 +390,7 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
                 if (r < 0)
                         fail(report_fd, EXIT_LAUNCHER_ERROR, r,
                              "cannot open a terminal in the sandbox");
-                (void)pty_copy_window_size(STDIN_FILENO, master);
+                (void)pty_copy_window_size(tty_in >= 0 ? tty_in : tty_out, master);
         }
         cmd = fork();
         if (cmd < 0)
@@ -412,7 +418,7 @@ static _noreturn_ void join_and_run(const struct instance *i, char **argv, int f
                 sigemptyset(&winch);
                 sigaddset(&winch, SIGWINCH);
                 if (cmd_fd < 0 || sigprocmask(SIG_BLOCK, &winch, NULL) < 0 ||
-                    pty_relay(master, STDIN_FILENO, STDOUT_FILENO, cmd_fd) < 0)
+                    pty_relay(master, tty_in, tty_out, cmd_fd) < 0)
                         (void)kill(cmd, SIGHUP); /* no terminal any more, as on a hangup */
                 safe_close(master);
         }
@@ -488,7 +494,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         ssize_t n;
         int r, status, mode = 0, filters = -1;
         uint64_t bounding = 0;
-        bool private_network = false, relay;
+        bool private_network = false, relay, raw;
         struct termios saved_tty;
 
         *ret_status = EXIT_LAUNCHER_ERROR;
@@ -557,14 +563,16 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                 return sb_error_set(e, -errno, "cannot create a pipe: %m");
         /* On a terminal the command gets one of the sandbox's, relayed: never ours, which every
          * process of the sandbox could otherwise take from it through /proc and keep. Ours is
-         * raw meanwhile, so that keys like Ctrl-C reach the pty's line discipline as bytes. */
-        relay = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-        if (relay && tty_make_raw(STDIN_FILENO, &saved_tty) < 0)
+         * raw meanwhile (when we read from it), so that keys like Ctrl-C reach the pty's line
+         * discipline as bytes. */
+        relay = isatty(STDIN_FILENO) || isatty(STDOUT_FILENO) || isatty(STDERR_FILENO);
+        raw = isatty(STDIN_FILENO);
+        if (raw && tty_make_raw(STDIN_FILENO, &saved_tty) < 0)
                 return sb_error_set(e, -errno, "cannot set up the terminal: %m");
         sigfillset(&all);
         if (sigprocmask(SIG_BLOCK, &all, &old) < 0) {
                 r = -errno;
-                if (relay)
+                if (raw)
                         tty_restore(STDIN_FILENO, &saved_tty);
                 return sb_error_set(e, r, "cannot block signals: %m");
         }
@@ -574,7 +582,7 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
         if (child < 0) {
                 r = -errno;
                 (void)sigprocmask(SIG_SETMASK, &old, NULL);
-                if (relay)
+                if (raw)
                         tty_restore(STDIN_FILENO, &saved_tty);
                 return sb_error_set(e, r, "cannot fork: %m");
         }
@@ -592,12 +600,12 @@ int instance_enter(const struct instance *i, char **argv, int *ret_status, struc
                 if (errno != EINTR) {
                         r = -errno;
                         forward(0, false, NULL);
-                        if (relay)
+                        if (raw)
                                 tty_restore(STDIN_FILENO, &saved_tty);
                         return sb_error_set(e, r, "waiting for the command: %m");
                 }
         forward(0, false, NULL);
-        if (relay)
+        if (raw)
                 tty_restore(STDIN_FILENO, &saved_tty);
         if (n == (ssize_t)sizeof(rep) && rep.err) {
                 rep.msg[sizeof(rep.msg) - 1] = '\0';

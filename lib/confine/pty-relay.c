@@ -65,8 +65,8 @@ void tty_restore(int fd, const struct termios *saved)
         (void)tcsetattr(fd, TCSADRAIN, saved);
 }
 
-/* Copy what the master has now to out_fd. false once the pty has no slave left (EIO), or out_fd
- * fails (nobody reads what the command prints any more). */
+/* Copy what the master has now to out_fd (-1: drop it). false once the pty has no slave left
+ * (EIO). */
 static bool pass_output(int master, int out_fd)
 {
         char buf[4096];
@@ -80,8 +80,8 @@ static bool pass_output(int master, int out_fd)
                         return true;
                 if (n <= 0)
                         return false;
-                if (write_all(out_fd, buf, (size_t)n) < 0)
-                        return false;
+                if (out_fd >= 0 && write_all(out_fd, buf, (size_t)n) < 0)
+                        out_fd = -1; /* nobody reads it any more: drop the rest */
         }
 }
 
@@ -90,7 +90,7 @@ int pty_relay(int master, int in_fd, int out_fd, int child_pidfd)
         _cleanup_close_ int sfd = -EBADF;
         char in_buf[4096];
         size_t in_len = 0;
-        bool in_open = true, master_open = true;
+        bool in_open = in_fd >= 0, master_open = true;
         sigset_t winch;
         int flags;
 
@@ -124,7 +124,7 @@ int pty_relay(int master, int in_fd, int out_fd, int child_pidfd)
 
                         while (read(sfd, &si, sizeof(si)) > 0)
                                 ;
-                        (void)pty_copy_window_size(in_fd, master);
+                        (void)pty_copy_window_size(in_fd >= 0 ? in_fd : out_fd, master);
                 }
                 if (p[0].revents) {
                         ssize_t n = read(in_fd, in_buf + in_len, sizeof(in_buf) - in_len);

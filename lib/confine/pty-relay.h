@@ -15,9 +15,9 @@ int pty_open(int *ret_master, int *ret_slave);
 int pty_copy_window_size(int tty_fd, int master);
 
 /* Relay until the child behind child_pidfd has exited and the master has nothing more to say:
- * caller input (in_fd) to the master, master output to out_fd; on SIGWINCH (which the caller
- * must have blocked, so that a signalfd sees it) the window size of in_fd is copied again. 0 or
- * -errno. */
+ * caller input (in_fd, -1: none) to the master, master output to out_fd (-1: dropped); on
+ * SIGWINCH (which the caller must have blocked, so that a signalfd sees it) the window size of
+ * the caller's terminal is copied again. 0 or -errno. */
 int pty_relay(int master, int in_fd, int out_fd, int child_pidfd);
 
 /* The caller's terminal in raw mode while a relay runs (saved into *saved), and back. */

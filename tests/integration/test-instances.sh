@@ -111,6 +111,11 @@ out=$(ptyrun "$SBX" enter t1 -- sh -c 'for f in 0 1 2; do stat -L -c %d /proc/se
 devs=$(head -4 <<<"$out" | sort -u | wc -l)
 check "enter on a terminal: fds 0-2 are a pty of the sandbox's devpts" "1 /dev/pts/0" \
 	"$devs $(sed -n 5p <<<"$out")"
+# stdout to a file, stdin and stderr on the terminal: those two are the sandbox's pty, the file stays.
+ptyrun sh -c 'exec "$0" enter t1 -- stat -L -c %d /proc/self/fd/0 /proc/self/fd/2 /dev/pts/ptmx >"$1"' \
+	"$SBX" "$HOME1/pty-fds.out" </dev/null >/dev/null 2>&1
+check "enter, stdout to a file: stdin and stderr are the sandbox's pty, stdout the file" "1 3" \
+	"$(sort -u "$HOME1/pty-fds.out" | wc -l) $(wc -l <"$HOME1/pty-fds.out")"
 printf 'echo hi-$((6 * 7))\nexit 3\n' | ptyrun "$SBX" enter t1 -- sh -i >"$STAGE/pty.out" 2>&1
 check "enter on a terminal: the relay passes input and the exit status" "3" "$?"
 check_match "enter on a terminal: ... and output" "hi-42" "$(tr -d '\r' <"$STAGE/pty.out")"
