@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,14 @@
 #include "log.h"
 #include "run-instance.h"
 #include "strv.h"
+
+static uint64_t now_usec(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 int run_instance_prepare(struct run_instance *ri, const char *name, const char *base)
 {
@@ -28,16 +37,17 @@ int run_instance_prepare(struct run_instance *ri, const char *name, const char *
                 ri->name = strdup(name);
                 ri->explicit_name = true;
         } else {
-                /* The base name, cut so that "-XXXXXX" fits, with characters a name may not
-                 * have replaced. */
-                unsigned short id = 0;
+                /* The base name, cut so that "-XXXXXXXX" fits, with characters a name may not
+                 * have replaced. 32 random bits: a name already taken fails the run, and with 16
+                 * a few hundred sandboxes of one command would meet one. */
+                uint32_t id = 0;
                 char buf[INSTANCE_NAME_MAX + 1];
                 int n;
 
                 if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
-                        id = (unsigned short)getpid(); /* only a name, not a secret */
-                n = snprintf(buf, sizeof(buf), "%.56s-%04x", base[0] == '.' ? base + 1 : base,
-                             (unsigned)id);
+                        id = (uint32_t)getpid() ^ (uint32_t)now_usec(); /* a name, not a secret */
+                n = snprintf(buf, sizeof(buf), "%.55s-%08" PRIx32, base[0] == '.' ? base + 1 : base,
+                             id);
                 for (int k = 0; k < n && k < INSTANCE_NAME_MAX; k++)
                         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                     "0123456789_.-",
@@ -57,14 +67,6 @@ int run_instance_prepare(struct run_instance *ri, const char *name, const char *
         ri->use_registry = r >= 0;
         safe_close(r);
         return 0;
-}
-
-static uint64_t now_usec(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 int run_instance_started(pid_t init_pid, void *userdata, struct sb_error *e)

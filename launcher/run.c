@@ -70,7 +70,7 @@ static void run_help(void)
             "                        only tighten the profiles and the administrator's policy\n"
             "  --no-profile          run COMMAND as it is even if an app profile has its name\n"
             "  --name NAME           the name for sandbox ps/enter/stop (default: APP or the\n"
-            "                        command's base name and a short random id)\n"
+            "                        command's base name and a random id)\n"
             "  -h, --help            show this help\n"
             "\n"
             "Exit status: the command's own; 128+N if it was killed by signal N; 125 if\n"

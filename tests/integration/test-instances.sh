@@ -209,6 +209,13 @@ check "run: an invalid --name is refused" 125 "$?"
 out=$(SANDBOX_TEST_EXTRA_ENV=XDG_RUNTIME_DIR=/nonexistent sb run --name x -- true 2>&1)
 check "run --name without a runtime directory is refused" 125 "$?"
 check_match "... naming the directory" "/nonexistent" "$out"
+(as_user_exec "$SBX" run -- sh -c 'exec sleep 1000') >/dev/null 2>&1 &
+pids+=("$!")
+for _ in $(seq 100); do sb ps | grep -q '^sh-' && break; sleep 0.1; done
+check_match "run without --name: the command's base name and 32 random bits" "^sh-[0-9a-f]{8}$" \
+	"$(sb ps | awk '$1 ~ /^sh-/ {print $1}')"
+kill "${pids[-1]}" 2>/dev/null
+wait "${pids[-1]}" 2>/dev/null
 check "run without --name works without a runtime directory" ok \
 	"$(SANDBOX_TEST_EXTRA_ENV=XDG_RUNTIME_DIR=/nonexistent sb run -- echo ok 2>&1)"
 
