@@ -351,9 +351,9 @@ static void forward(pid_t pid, bool from_kernel, const sigset_t *mask)
 }
 
 /* The child: join the namespaces, fork the command (a child of ours is in the pid namespace,
- * we are not), give up what the join gave us, wait and pass its status on. */
-/* With relay, the command gets a terminal of the sandbox's devpts, and we pass its bytes to and
- * from the caller's terminal (our fds 0 and 1), which the command never holds. */
+ * we are not), give up what the join gave us, wait and pass its status on. With relay, the
+ * command gets a terminal of the sandbox's devpts in place of each standard descriptor that is
+ * the caller's terminal, and we pass the bytes between the two: the command never holds it. */
 static _noreturn_ void join_and_run(const struct instance *i, char **argv, int flags, int pidfd,
                                     bool relay, const sigset_t *oldmask, int report_fd)
 {
